@@ -1,0 +1,3 @@
+import HireETL
+
+print("hire-etl \(hireETLVersion)")
