@@ -11,3 +11,13 @@ public enum TextTrim {
     return f <= 0x20 || l <= 0x20 || f >= 0x80 || l >= 0x80
   }
 }
+public enum NameSplitter { public static func split(_ full: String) -> (first: String, last: String) { (full, "") } }
+public enum HTMLText { public static func toPlainText(_ html: String) -> String { html } }
+public enum TypeCoercion { public static func integer(_ s: String) -> Int? { Int(s) }; public static func boolean(_ s: String) -> Bool? { nil } }
+public struct DateParts {}
+public enum DateConversion {
+  public static func parse(_ s: String, format: String?) -> DateParts? { nil }
+  public static func iso8601Date(_ parts: DateParts) -> String { "" }
+  public static func iso8601DateTime(_ parts: DateParts) -> String { "" }
+}
+public enum EmailAddress { public static func isValid(_ s: String) -> Bool { s.contains("@") } }

@@ -1,0 +1,233 @@
+/// A mapping rule that names a column the input does not have.
+public struct MappingError: Error, Equatable, Sendable {
+  public var field: String
+  public var mark: SourceMark?
+  public var message: String
+}
+
+/// Applies a step's `map:` to each source record. Without a `map:` every source field passes
+/// through under its own name.
+public final class Mapper {
+  private let mappings: [FieldMapping]?
+  /// For CSV input: the column index of each source field of each mapping, once bound.
+  private var columns: [[Int]] = []
+  private var boundHeader: CSVHeader?
+  /// Finds the id an earlier step created for a key; nil when there is none.
+  public var lookup: ((_ step: String, _ key: String) -> LookupResult)?
+
+  public enum LookupResult {
+    case found(Int)
+    case missing
+  }
+
+  public init(mappings: [FieldMapping]?) {
+    self.mappings = mappings
+  }
+
+  /// The output field names, or nil when they follow the input (pass-through).
+  public var outputNames: [String]? { mappings?.map(\.name) }
+
+  /// Resolves CSV column names once, so each row is read by index. A name missing from the
+  /// header is an error that suggests the nearest column name.
+  public func bind(header: CSVHeader) throws(MappingError) {
+    if boundHeader === header { return }
+    boundHeader = header
+    guard let mappings else { return }
+    columns = []
+    for mapping in mappings {
+      var indexes: [Int] = []
+      for name in mapping.rule.sourceFields {
+        guard let index = header.index(of: name) else {
+          var message = "the column '\(name)' used by output field '\(mapping.name)' is not in the header"
+          if let near = NearMatch.closest(to: name, among: header.names) {
+            message += "; did you mean '\(near)'?"
+          } else {
+            message += "; the columns are: \(header.names.joined(separator: ", "))"
+          }
+          throw MappingError(field: mapping.name, mark: mapping.mark, message: message)
+        }
+        indexes.append(index)
+      }
+      columns.append(indexes)
+    }
+  }
+
+  /// Maps one record into `output`, which is reset first; problems are appended.
+  public func map(
+    _ record: SourceRecord, into output: inout OutputRecord, problems: inout [RecordProblem]
+  ) {
+    switch record.content {
+    case .cells(let cells):
+      mapCells(cells, into: &output, problems: &problems)
+    case .object(let object):
+      mapObject(object, into: &output, problems: &problems)
+    case .unparsed:
+      output.reset()
+    }
+  }
+
+  private func mapCells(
+    _ cells: CSVCells, into output: inout OutputRecord, problems: inout [RecordProblem]
+  ) {
+    guard let mappings else {
+      if output.names != cells.header.names { output = OutputRecord(names: cells.header.names) }
+      output.reset()
+      cells.bytes.withUnsafeBytes { buffer in
+        for index in 0..<min(cells.header.names.count, cells.count) {
+          let range = cells.range(index)
+          let bytes = UnsafeRawBufferPointer(rebasing: buffer[range])
+          ValueConversion.setText(bytes, options: FieldOptions(), field: output.names[index],
+            at: index, in: &output, problems: &problems)
+        }
+      }
+      return
+    }
+    output.reset()
+    cells.bytes.withUnsafeBytes { buffer in
+      for (slot, mapping) in mappings.enumerated() {
+        let indexes = columns[slot]
+        func cell(_ position: Int) -> UnsafeRawBufferPointer {
+          let column = indexes[position]
+          guard column < cells.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+          return UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
+        }
+        switch mapping.rule {
+        case .field(_, let options), .path(_, let options):
+          ValueConversion.setText(cell(0), options: options, field: mapping.name, at: slot,
+            in: &output, problems: &problems)
+        case .constant(let value):
+          output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
+        case .join(_, let separator, let options):
+          let parts = indexes.indices.map { String(decoding: cell($0), as: UTF8.self) }
+          ValueConversion.setJoined(parts, separator: separator, options: options,
+            field: mapping.name, at: slot, in: &output, problems: &problems)
+        case .template(let parts, let options):
+          var position = 0
+          let text = parts.map { part -> String in
+            switch part {
+            case .literal(let literal): return literal
+            case .field:
+              defer { position += 1 }
+              return TextTrim.trim(String(decoding: cell(position), as: UTF8.self))
+            }
+          }.joined()
+          ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+            in: &output, problems: &problems)
+        }
+        resolveLookup(mapping, at: slot, in: &output, problems: &problems)
+      }
+    }
+  }
+
+  private func mapObject(
+    _ object: JSONObject, into output: inout OutputRecord, problems: inout [RecordProblem]
+  ) {
+    guard let mappings else {
+      if output.names != object.keys { output = OutputRecord(names: object.keys) }
+      output.reset()
+      for (index, value) in object.values.enumerated() {
+        ValueConversion.setJSON(value, options: FieldOptions(), field: output.names[index],
+          at: index, in: &output, problems: &problems)
+      }
+      return
+    }
+    output.reset()
+    for (slot, mapping) in mappings.enumerated() {
+      switch mapping.rule {
+      case .field(let name, let options):
+        ValueConversion.setJSON(object[name], options: options, field: mapping.name, at: slot,
+          in: &output, problems: &problems)
+      case .path(let parts, let options):
+        ValueConversion.setJSON(Self.follow(parts, in: object), options: options,
+          field: mapping.name, at: slot, in: &output, problems: &problems)
+      case .constant(let value):
+        output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
+      case .join(let names, let separator, let options):
+        let parts = names.map { Self.text(of: object[$0]) }
+        ValueConversion.setJoined(parts, separator: separator, options: options,
+          field: mapping.name, at: slot, in: &output, problems: &problems)
+      case .template(let parts, let options):
+        let text = parts.map { part -> String in
+          switch part {
+          case .literal(let literal): literal
+          case .field(let name): TextTrim.trim(Self.text(of: object[name]))
+          }
+        }.joined()
+        ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+          in: &output, problems: &problems)
+      }
+      resolveLookup(mapping, at: slot, in: &output, problems: &problems)
+    }
+  }
+
+  /// Replaces a source key with the id an earlier step created for it.
+  private func resolveLookup(
+    _ mapping: FieldMapping, at slot: Int, in output: inout OutputRecord,
+    problems: inout [RecordProblem]
+  ) {
+    guard let step = mapping.rule.lookupStep, let value = output.values[slot] else { return }
+    let key: String
+    switch value {
+    case .null: return
+    case .text(let range): key = output.string(range)
+    case .integer(let number): key = String(number)
+    case .json(let json): key = Self.text(of: json)
+    case .bool(let flag): key = String(flag)
+    }
+    switch lookup?(step, key) ?? .missing {
+    case .found(let id):
+      output.values[slot] = .integer(id)
+    case .missing:
+      problems.append(
+        RecordProblem(
+          field: mapping.name, rule: "lookup",
+          message: "\(mapping.name): no record with this key was created by step '\(step)'"))
+    }
+  }
+
+  /// The value at a dotted path; numeric parts index arrays.
+  static func follow(_ parts: [String], in object: JSONObject) -> JSONValue? {
+    var current: JSONValue = .object(object)
+    for part in parts {
+      switch current {
+      case .object(let inner):
+        guard let next = inner[part] else { return nil }
+        current = next
+      case .array(let items):
+        guard let index = Int(part), items.indices.contains(index) else { return nil }
+        current = items[index]
+      default:
+        return nil
+      }
+    }
+    return current
+  }
+
+  /// Text for joining and templates: strings as they are, other scalars as JSON text.
+  static func text(of value: JSONValue?) -> String {
+    switch value {
+    case nil, .null?: ""
+    case .string(let text)?: text
+    case .number(let literal)?: literal
+    case .bool(let flag)?: flag ? "true" : "false"
+    case let other?:
+      {
+        var bytes: [UInt8] = []
+        JSONWriter.appendValue(other, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+      }()
+    }
+  }
+}
+
+extension MappingRule {
+  var lookupStep: String? {
+    switch self {
+    case .field(_, let options), .path(_, let options), .join(_, _, let options),
+      .template(_, let options):
+      options.lookup
+    case .constant:
+      nil
+    }
+  }
+}

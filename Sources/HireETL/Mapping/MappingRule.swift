@@ -1,0 +1,108 @@
+/// The types a mapping can convert a value to with `type:`.
+public enum ValueType: String, Sendable, CaseIterable {
+  case string, integer, boolean, date, datetime
+}
+
+/// Which half of a full name `split_name` keeps.
+public enum NamePart: String, Sendable, CaseIterable {
+  case first, last
+}
+
+/// The options a field-like rule (`field`, `path`, `join`, `template`) can carry.
+public struct FieldOptions: Equatable, Sendable {
+  /// The value used when the source is missing or empty; `.some(.null)` is an explicit null.
+  public var defaultValue: JSONValue?
+  public var trim = true
+  /// A value table; `"*"` maps every value the table does not name.
+  public var values: [String: JSONValue]?
+  public var type: ValueType?
+  public var dateFormat: String?
+  public var splitName: NamePart?
+  public var stripHTML = false
+  /// The step whose created ids this field is looked up in.
+  public var lookup: String?
+
+  public init() {}
+
+  /// True when the value goes through unchanged apart from trimming, so no String is needed.
+  var isPlain: Bool {
+    values == nil && type == nil && splitName == nil && !stripHTML && lookup == nil
+  }
+}
+
+/// One part of a `template:` string.
+public enum TemplatePart: Equatable, Sendable {
+  case literal(String)
+  case field(String)
+}
+
+/// How one output field gets its value.
+public enum MappingRule: Equatable, Sendable {
+  case field(String, FieldOptions)
+  /// A path into nested JSON, `a.b.0.c`; on CSV input the whole dotted text names a column.
+  case path([String], FieldOptions)
+  case constant(JSONValue)
+  /// Source fields joined with a separator, empty parts skipped.
+  case join([String], separator: String, FieldOptions)
+  case template([TemplatePart], FieldOptions)
+
+  /// The source fields the rule reads.
+  public var sourceFields: [String] {
+    switch self {
+    case .field(let name, _): [name]
+    case .path(let parts, _): [parts.joined(separator: ".")]
+    case .constant: []
+    case .join(let names, _, _): names
+    case .template(let parts, _):
+      parts.compactMap { part in
+        if case .field(let name) = part { return name }
+        return nil
+      }
+    }
+  }
+}
+
+/// An output field and its rule, with where the job file defines it.
+public struct FieldMapping: Equatable, Sendable {
+  public var name: String
+  public var rule: MappingRule
+  public var mark: SourceMark?
+
+  public init(name: String, rule: MappingRule, mark: SourceMark? = nil) {
+    self.name = name
+    self.rule = rule
+    self.mark = mark
+  }
+}
+
+extension TemplatePart {
+  /// Splits `"{City} ({Country})"` into parts; `{{` and `}}` stand for literal braces. Returns
+  /// nil when a brace is left open.
+  public static func parse(_ template: String) -> [TemplatePart]? {
+    var parts: [TemplatePart] = []
+    var literal = ""
+    var index = template.startIndex
+    while index < template.endIndex {
+      let character = template[index]
+      let next = template.index(after: index)
+      if character == "{" && next < template.endIndex && template[next] == "{" {
+        literal.append("{")
+        index = template.index(after: next)
+      } else if character == "}" && next < template.endIndex && template[next] == "}" {
+        literal.append("}")
+        index = template.index(after: next)
+      } else if character == "{" {
+        guard let close = template[next...].firstIndex(of: "}") else { return nil }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        literal = ""
+        parts.append(.field(String(template[next..<close])))
+        index = template.index(after: close)
+      } else {
+        literal.append(character)
+        index = next
+      }
+    }
+    if !literal.isEmpty { parts.append(.literal(literal)) }
+    return parts
+  }
+}

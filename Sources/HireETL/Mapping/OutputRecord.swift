@@ -1,0 +1,68 @@
+/// One value of a mapped record. Text lives in the record's byte arena, so mapping a CSV row makes
+/// no String unless a rule needs one.
+public enum OutputValue: Equatable, Sendable {
+  case null
+  /// UTF-8 text at this range of `OutputRecord.arena`.
+  case text(Range<Int>)
+  case integer(Int)
+  case bool(Bool)
+  /// A JSON value carried over as it was: a number kept as written, an object or an array.
+  case json(JSONValue)
+}
+
+/// A record after mapping: named output fields in order. A nil value is a field left out.
+public struct OutputRecord {
+  public var names: [String]
+  public var values: [OutputValue?]
+  public var arena: [UInt8]
+
+  public init(names: [String]) {
+    self.names = names
+    self.values = Array(repeating: nil, count: names.count)
+    self.arena = []
+    arena.reserveCapacity(1024)
+  }
+
+  /// Empties the values, keeping the names and the arena's storage.
+  public mutating func reset() {
+    for index in values.indices { values[index] = nil }
+    arena.removeAll(keepingCapacity: true)
+  }
+
+  public mutating func setText(_ index: Int, _ bytes: UnsafeRawBufferPointer) {
+    let start = arena.count
+    arena.append(contentsOf: bytes)
+    values[index] = .text(start..<arena.count)
+  }
+
+  public mutating func setText(_ index: Int, _ text: String) {
+    var text = text
+    text.withUTF8 { setText(index, UnsafeRawBufferPointer($0)) }
+  }
+
+  public func string(_ range: Range<Int>) -> String {
+    String(decoding: arena[range], as: UTF8.self)
+  }
+
+  public func index(of name: String) -> Int? { names.firstIndex(of: name) }
+
+  /// The value as a JSON value, for dry-run examples, reports and tests.
+  public func jsonValue(_ value: OutputValue) -> JSONValue {
+    switch value {
+    case .null: .null
+    case .text(let range): .string(string(range))
+    case .integer(let number): .number(String(number))
+    case .bool(let flag): .bool(flag)
+    case .json(let json): json
+    }
+  }
+
+  /// The fields that are present, as a JSON object.
+  public func jsonObject() -> JSONObject {
+    var object = JSONObject()
+    for (index, name) in names.enumerated() {
+      if let value = values[index] { object[name] = jsonValue(value) }
+    }
+    return object
+  }
+}

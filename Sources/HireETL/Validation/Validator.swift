@@ -1,0 +1,139 @@
+/// Checks mapped records against a schema and reports every problem of a record at once.
+///
+/// Beyond checking, it normalises what the API would read differently: a missing property with a
+/// default gets it (`status: draft`), an e-mail address loses surrounding spaces and invisible
+/// characters, digits in an integer property become a number, and null in a property that is
+/// neither required nor nullable is left out.
+public final class Validator {
+  public let schema: Schema
+  private var boundNames: [String] = []
+  /// For each schema property, its index among the record's names.
+  private var slots: [Int?] = []
+  /// Output fields that are not schema properties, in the order first seen.
+  public private(set) var unknownFields: [String] = []
+
+  public init(schema: Schema) {
+    self.schema = schema
+  }
+
+  /// The output names with any defaulted property the mapping leaves out added at the end.
+  public func completedNames(_ names: [String]) -> [String] {
+    var result = names
+    for property in schema.properties where property.defaultValue != nil {
+      if !result.contains(property.name) { result.append(property.name) }
+    }
+    return result
+  }
+
+  public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
+    if record.names != boundNames { bind(&record) }
+    for (position, property) in schema.properties.enumerated() {
+      guard let slot = slots[position] else { continue }
+      check(property, at: slot, in: &record, problems: &problems)
+    }
+  }
+
+  private func bind(_ record: inout OutputRecord) {
+    let completed = completedNames(record.names)
+    if completed.count != record.names.count {
+      record.names = completed
+      record.values += Array(repeating: nil, count: completed.count - record.values.count)
+    }
+    boundNames = record.names
+    slots = schema.properties.map { record.names.firstIndex(of: $0.name) }
+    let known = Set(schema.propertyNames)
+    for name in record.names where !known.contains(name) && !unknownFields.contains(name) {
+      unknownFields.append(name)
+    }
+  }
+
+  private func check(
+    _ property: Schema.Property, at slot: Int, in record: inout OutputRecord,
+    problems: inout [RecordProblem]
+  ) {
+    let name = property.name
+    guard let value = record.values[slot] else {
+      if let fallback = property.defaultValue {
+        record.setText(slot, fallback)
+      } else if property.required {
+        problems.append(RecordProblem(field: name, rule: "required", message: "\(name) is required"))
+      }
+      return
+    }
+    switch value {
+    case .null:
+      if property.required {
+        problems.append(
+          RecordProblem(field: name, rule: "required", message: "\(name) is required but empty"))
+      } else if let fallback = property.defaultValue {
+        record.setText(slot, fallback)
+      } else if !property.nullable {
+        record.values[slot] = nil
+      }
+    case .text(let range):
+      checkText(property, range, at: slot, in: &record, problems: &problems)
+    case .integer:
+      if property.type == .string {
+        problems.append(typeProblem(property, found: "a number"))
+      }
+    case .bool:
+      problems.append(typeProblem(property, found: "a boolean"))
+    case .json(let json):
+      if property.type == .integer, case .number(let literal) = json,
+        let number = ValueConversion.integralValue(literal)
+      {
+        record.values[slot] = .integer(number)
+      } else if case .number = json {
+        problems.append(typeProblem(property, found: "a number"))
+      } else {
+        problems.append(typeProblem(property, found: "a JSON object or array"))
+      }
+    }
+  }
+
+  private func checkText(
+    _ property: Schema.Property, _ range: Range<Int>, at slot: Int, in record: inout OutputRecord,
+    problems: inout [RecordProblem]
+  ) {
+    let name = property.name
+    if property.type == .integer {
+      if let number = TypeCoercion.integer(record.string(range)) {
+        record.values[slot] = .integer(number)
+      } else {
+        problems.append(typeProblem(property, found: "text that is not a whole number"))
+      }
+      return
+    }
+    if let allowed = property.allowedValues {
+      let text = record.string(range)
+      if !allowed.contains(text) {
+        var message = "\(name) must be one of \(allowed.joined(separator: ", "))"
+        if let near = allowed.first(where: { $0 == text.lowercased() }) {
+          message += " (did you mean '\(near)'?)"
+        }
+        problems.append(RecordProblem(field: name, rule: "enum", message: message))
+      }
+    }
+    if property.isEmail {
+      let original = record.string(range)
+      let trimmed = TextTrim.trim(original)
+      if trimmed.isEmpty {
+        record.values[slot] = nil
+      } else if !EmailAddress.isValid(trimmed) {
+        problems.append(
+          RecordProblem(field: name, rule: "format", message: "\(name) is not a valid e-mail address"))
+      } else if trimmed != original {
+        record.setText(slot, trimmed)
+      }
+    }
+  }
+
+  private func typeProblem(_ property: Schema.Property, found: String) -> RecordProblem {
+    let expected = property.type == .integer ? "an integer" : "text"
+    var message = "\(property.name) must be \(expected), not \(found)"
+    if property.type == .string && found == "a number" {
+      message += "; add `type: string` to its mapping to convert it"
+    }
+    return RecordProblem(field: property.name, rule: "type", message: message)
+  }
+}

@@ -1,0 +1,157 @@
+import Glibc
+
+/// A failure to write an output, rejects or report file.
+public struct WriterFailure: Error, Equatable, Sendable, CustomStringConvertible {
+  public var path: String
+  public var message: String
+
+  public init(path: String, message: String) {
+    self.path = path
+    self.message = message
+  }
+
+  public var description: String { "\(path): \(message)" }
+}
+
+/// A file written aside and renamed into place on `commit()`, so it appears whole or not at all.
+/// `-` writes to standard output instead, as the bytes come.
+public final class OutputFile {
+  public let path: String
+  private let temporaryPath: String?
+  private let descriptor: Int32
+  private let buffer = ByteBuffer(capacity: 1 << 20)
+  private var closed = false
+  public private(set) var bytesWritten = 0
+
+  /// Creates the folders on the way and the file aside; `mode` is the final file's permission
+  /// bits (0600 for files holding personal data).
+  public init(path: String, mode: mode_t = 0o644) throws(WriterFailure) {
+    self.path = path
+    if path == "-" {
+      temporaryPath = nil
+      descriptor = STDOUT_FILENO
+      return
+    }
+    try FileSystem.createParentFolders(of: path)
+    let aside = FileSystem.folder(of: path) + "/." + FileSystem.fileName(of: path)
+      + ".part-\(getpid())"
+    let opened = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard opened >= 0 else {
+      throw WriterFailure(path: path, message: "cannot create: \(SystemError.describe(errno))")
+    }
+    fchmod(opened, mode)
+    temporaryPath = aside
+    descriptor = opened
+  }
+
+  deinit {
+    discard()
+  }
+
+  public func write(_ bytes: UnsafeRawBufferPointer) throws(WriterFailure) {
+    buffer.append(bytes)
+    if buffer.count >= 1 << 20 { try flush() }
+  }
+
+  public func write(_ bytes: [UInt8]) throws(WriterFailure) {
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= 1 << 20 { try flush() }
+  }
+
+  public func write(_ text: String) throws(WriterFailure) {
+    try write(Array(text.utf8))
+  }
+
+  private func flush() throws(WriterFailure) {
+    var offset = 0
+    while offset < buffer.count {
+      let written = Glibc.write(descriptor, buffer.storage + offset, buffer.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw WriterFailure(path: path, message: "write failed: \(SystemError.describe(errno))")
+      }
+      offset += written
+    }
+    bytesWritten += buffer.count
+    buffer.removeAll()
+  }
+
+  /// Flushes, syncs and renames the file into place.
+  public func commit() throws(WriterFailure) {
+    try flush()
+    guard let temporaryPath, !closed else { return }
+    closed = true
+    if fsync(descriptor) != 0 {
+      let reason = SystemError.describe(errno)
+      close(descriptor)
+      unlink(temporaryPath)
+      throw WriterFailure(path: path, message: "sync failed: \(reason)")
+    }
+    close(descriptor)
+    guard rename(temporaryPath, path) == 0 else {
+      let reason = SystemError.describe(errno)
+      unlink(temporaryPath)
+      throw WriterFailure(path: path, message: "rename into place failed: \(reason)")
+    }
+    FileSystem.syncFolder(of: path)
+  }
+
+  /// Drops the file written aside; the final path is left untouched.
+  public func discard() {
+    guard let temporaryPath, !closed else { return }
+    closed = true
+    close(descriptor)
+    unlink(temporaryPath)
+  }
+}
+
+/// Path helpers over the POSIX calls.
+public enum FileSystem {
+  public static func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  public static func fileName(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+  }
+
+  /// Resolves `path` against `folder` unless it is absolute or `-`.
+  public static func resolve(_ path: String, against folder: String) -> String {
+    if path.hasPrefix("/") || path == "-" { return path }
+    if folder == "." || folder.isEmpty { return path }
+    return folder + "/" + path
+  }
+
+  public static func exists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+  }
+
+  public static func createParentFolders(of path: String) throws(WriterFailure) {
+    try createFolders(folder(of: path), for: path)
+  }
+
+  public static func createFolders(_ folder: String, for path: String) throws(WriterFailure) {
+    var current = folder.hasPrefix("/") ? "" : "."
+    for part in folder.split(separator: "/") {
+      current += "/" + part
+      if mkdir(current, 0o755) != 0 && errno != EEXIST {
+        throw WriterFailure(
+          path: path, message: "cannot create the folder \(current): \(SystemError.describe(errno))")
+      }
+    }
+  }
+
+  static func syncFolder(of path: String) {
+    let descriptor = open(folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if descriptor >= 0 {
+      fsync(descriptor)
+      close(descriptor)
+    }
+  }
+
+  public static func remove(_ path: String) {
+    unlink(path)
+  }
+}
