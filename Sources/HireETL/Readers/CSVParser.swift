@@ -1,0 +1,303 @@
+/// Splits UTF-8 text into rows of cells: RFC 4180 quoting with line breaks inside quoted fields,
+/// and `\r\n`, `\n` or a lone `\r` ending a row. It works on bytes and resumes across chunk
+/// boundaries, so the input may arrive in pieces of any size.
+final class CSVParser {
+  private enum State {
+    case rowStart, fieldStart, unquoted, quoted, quoteInQuoted
+  }
+
+  private static let lineFeed = UInt8(ascii: "\n")
+  private static let carriageReturn = UInt8(ascii: "\r")
+
+  /// The cells of the row last returned by `nextRow()`, back to back.
+  private(set) var cells: [UInt8] = []
+  private(set) var ends: [Int] = []
+  /// The line where the row last returned starts.
+  private(set) var rowLine = 1
+  private(set) var problems: [RecordProblem] = []
+
+  private let stream: UTF8Stream
+  private let path: String
+  private var delimiter: UInt8
+  private let quote: UInt8
+  private let lenientQuotes: Bool
+  private let fieldSizeLimit: Int
+  /// Bytes that end a run inside an unquoted field, and inside a quoted one.
+  private let unquotedStops: UnsafeMutablePointer<Bool>
+  private let quotedStops: UnsafeMutablePointer<Bool>
+
+  /// Bytes read ahead for sniffing, parsed before the rest of the stream.
+  private var prefix: ByteBuffer?
+  private var prefixInUse: ByteBuffer?
+  private var prefixSkip = 0
+  private var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+  private var position = 0
+  /// Offset of the current chunk's first byte in the decoded text.
+  private var chunkOffset = 0
+  private var state = State.rowStart
+  private var line = 1
+  private var skipLineFeed = false
+  private var previousWasCarriageReturn = false
+  private var cellStart = 0
+  private var lineStartOffset = 0
+  /// Characters of the current line that lie in earlier chunks, for error columns.
+  private var charactersBeforeChunk = 0
+  private var finished = false
+
+  init(stream: UTF8Stream, path: String, options: CSVOptions, delimiter: UInt8, prefix: ByteBuffer?) {
+    self.stream = stream
+    self.path = path
+    self.delimiter = delimiter
+    self.quote = options.quote
+    self.lenientQuotes = options.lenientQuotes
+    self.fieldSizeLimit = options.fieldSizeLimit
+    self.prefix = prefix
+    unquotedStops = .allocate(capacity: 256)
+    quotedStops = .allocate(capacity: 256)
+    unquotedStops.initialize(repeating: false, count: 256)
+    quotedStops.initialize(repeating: false, count: 256)
+    for byte in [delimiter, quote, Self.lineFeed, Self.carriageReturn] {
+      unquotedStops[Int(byte)] = true
+    }
+    for byte in [quote, Self.lineFeed, Self.carriageReturn] {
+      quotedStops[Int(byte)] = true
+    }
+    cells.reserveCapacity(4096)
+    ends.reserveCapacity(64)
+  }
+
+  deinit {
+    unquotedStops.deallocate()
+    quotedStops.deallocate()
+  }
+
+  /// Skips the first line of the read-ahead bytes (an Excel `sep=` line), `byteCount` bytes
+  /// long with its line break.
+  func skipFirstLine(byteCount: Int) {
+    prefixSkip = byteCount
+    line = 2
+    lineStartOffset = byteCount
+  }
+
+  /// Parses the next row into `cells` and `ends`; returns false at the end of the input.
+  func nextRow() throws(ReaderFailure) -> Bool {
+    cells.removeAll(keepingCapacity: true)
+    ends.removeAll(keepingCapacity: true)
+    problems.removeAll(keepingCapacity: true)
+    cellStart = 0
+    state = .rowStart
+    rowLine = line
+    while true {
+      if position >= chunk.count {
+        let loaded = finished ? false : try loadChunk()
+        if !loaded {
+          finished = true
+          return finishAtEnd()
+        }
+      }
+      if try parseChunk() { return true }
+    }
+  }
+
+  private func loadChunk() throws(ReaderFailure) -> Bool {
+    rememberLineStartBeforeSwitch()
+    chunkOffset += chunk.count
+    position = 0
+    if let pending = prefix {
+      prefix = nil
+      prefixInUse = pending
+      chunk = pending.bytes(0..<pending.count)
+      position = min(prefixSkip, chunk.count)
+      if position < chunk.count { return true }
+    }
+    prefixInUse = nil
+    chunk = try stream.nextChunk()
+    return chunk.count > 0
+  }
+
+  private func rememberLineStartBeforeSwitch() {
+    let startInChunk = lineStartOffset - chunkOffset
+    if startInChunk >= chunk.count { return }
+    if startInChunk >= 0 {
+      charactersBeforeChunk = Self.countCharacters(chunk, from: startInChunk, to: chunk.count)
+    } else {
+      charactersBeforeChunk += Self.countCharacters(chunk, from: 0, to: chunk.count)
+    }
+  }
+
+  private static func countCharacters(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+    var count = 0
+    for index in from..<to where bytes[index] & 0xC0 != 0x80 { count += 1 }
+    return count
+  }
+
+  /// The 1-based character column of chunk byte `index`.
+  private func column(at index: Int) -> Int {
+    let startInChunk = lineStartOffset - chunkOffset
+    if startInChunk >= 0 {
+      return Self.countCharacters(chunk, from: startInChunk, to: index) + 1
+    }
+    return charactersBeforeChunk + Self.countCharacters(chunk, from: 0, to: index) + 1
+  }
+
+  private func finishAtEnd() -> Bool {
+    switch state {
+    case .rowStart:
+      return false
+    case .quoted:
+      problems.append(
+        RecordProblem(
+          field: nil, rule: "csv_quote",
+          message: "the quoted field that starts on line \(rowLine) is never closed"))
+      endCell()
+    case .fieldStart, .unquoted, .quoteInQuoted:
+      endCell()
+    }
+    state = .rowStart
+    return true
+  }
+
+  @inline(__always)
+  private func endCell() {
+    ends.append(cells.count)
+  }
+
+  @inline(__always)
+  private func append(_ base: UnsafeRawPointer, _ from: Int, _ to: Int) {
+    if to > from {
+      cells.append(contentsOf: UnsafeRawBufferPointer(start: base + from, count: to - from))
+    }
+  }
+
+  private func checkFieldSize(_ index: Int) throws(ReaderFailure) {
+    let start = ends.last ?? 0
+    if cells.count - start > fieldSizeLimit {
+      throw ReaderFailure(
+        SourceLocation(file: path, line: rowLine),
+        "a field of the row that starts here is larger than the field size limit of "
+          + "\(fieldSizeLimit) bytes; this usually means a quote is never closed. Raise "
+          + "`field_size_limit` if the field is really that large")
+    }
+  }
+
+  private func newLine(at index: Int) {
+    line += 1
+    lineStartOffset = chunkOffset + index + 1
+  }
+
+  /// Parses from `position`; returns true when a row is complete.
+  private func parseChunk() throws(ReaderFailure) -> Bool {
+    guard let base = chunk.baseAddress else { return false }
+    let bytes = base.assumingMemoryBound(to: UInt8.self)
+    let end = chunk.count
+    var index = position
+    defer { position = index }
+    while index < end {
+      switch state {
+      case .rowStart:
+        if skipLineFeed {
+          skipLineFeed = false
+          if bytes[index] == Self.lineFeed {
+            index += 1
+            lineStartOffset = chunkOffset + index
+            continue
+          }
+        }
+        state = .fieldStart
+      case .fieldStart:
+        if bytes[index] == quote {
+          state = .quoted
+          previousWasCarriageReturn = false
+          index += 1
+        } else {
+          state = .unquoted
+        }
+      case .unquoted:
+        var stop = index
+        while stop < end && !unquotedStops[Int(bytes[stop])] { stop += 1 }
+        append(base, index, stop)
+        index = stop
+        if stop == end {
+          try checkFieldSize(index)
+          return false
+        }
+        let byte = bytes[stop]
+        index += 1
+        if byte == delimiter {
+          endCell()
+          state = .fieldStart
+        } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+          endCell()
+          newLine(at: stop)
+          skipLineFeed = byte == Self.carriageReturn
+          state = .rowStart
+          return true
+        } else {
+          strayQuote(at: stop, base)
+        }
+      case .quoted:
+        var stop = index
+        while stop < end && !quotedStops[Int(bytes[stop])] { stop += 1 }
+        if stop > index { previousWasCarriageReturn = false }
+        append(base, index, stop)
+        index = stop
+        if stop == end {
+          try checkFieldSize(index)
+          return false
+        }
+        let byte = bytes[stop]
+        index += 1
+        if byte == quote {
+          state = .quoteInQuoted
+        } else {
+          cells.append(byte)
+          if byte == Self.carriageReturn || !previousWasCarriageReturn { newLine(at: stop) }
+          if byte == Self.lineFeed { lineStartOffset = chunkOffset + stop + 1 }
+          previousWasCarriageReturn = byte == Self.carriageReturn
+        }
+      case .quoteInQuoted:
+        let byte = bytes[index]
+        if byte == quote {
+          cells.append(quote)
+          state = .quoted
+          index += 1
+        } else if byte == delimiter {
+          endCell()
+          state = .fieldStart
+          index += 1
+        } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+          endCell()
+          newLine(at: index)
+          skipLineFeed = byte == Self.carriageReturn
+          state = .rowStart
+          index += 1
+          return true
+        } else {
+          textAfterClosingQuote(at: index)
+          state = .unquoted
+        }
+      }
+    }
+    return false
+  }
+
+  private func strayQuote(at index: Int, _ base: UnsafeRawPointer) {
+    cells.append(quote)
+    if lenientQuotes { return }
+    problems.append(
+      RecordProblem(
+        field: nil, rule: "csv_quote",
+        message: "line \(line), column \(column(at: index)): a quote inside a field that does not "
+          + "start with a quote; quote the whole field and double the inner quote, or set "
+          + "`lenient_quotes: true`"))
+  }
+
+  private func textAfterClosingQuote(at index: Int) {
+    if lenientQuotes { return }
+    problems.append(
+      RecordProblem(
+        field: nil, rule: "csv_quote",
+        message: "line \(line), column \(column(at: index)): text after the closing quote of a "
+          + "field; a field is either wholly quoted or not quoted, or set `lenient_quotes: true`"))
+  }
+}

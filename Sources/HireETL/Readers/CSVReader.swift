@@ -1,0 +1,172 @@
+/// Reads a CSV file into records whose cells line up with the header. Values stay text: nothing
+/// is guessed as a number, so phone numbers and ids keep their leading zeros.
+public final class CSVReader: RecordReader {
+  private static let readAheadBytes = 64 * 1024
+
+  private let stream: UTF8Stream
+  private let path: String
+  private let options: CSVOptions
+  private var parser: CSVParser?
+  private var header: CSVHeader?
+  /// Columns the header had before its empty trailing cells were dropped.
+  private var rawHeaderCount = 0
+  private var recordCount = 0
+  private var blankSkipped = 0
+  public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+
+  public var columnNames: [String]? { header?.names }
+
+  public var statistics: ReaderStatistics {
+    var statistics = ReaderStatistics()
+    statistics.blankSkipped = blankSkipped
+    statistics.bytesRead = stream.rawBytesRead
+    statistics.totalBytes = stream.totalBytes
+    statistics.encoding = stream.detectedEncoding
+    statistics.notes = stream.notes.map(\.message)
+    return statistics
+  }
+
+  public init(source: ByteSource, path: String, options: CSVOptions) {
+    self.stream = UTF8Stream(source: source, path: path, encoding: options.encoding)
+    self.path = path
+    self.options = options
+  }
+
+  public func next() throws(ReaderFailure) -> SourceRecord? {
+    let parser = try preparedParser()
+    while try parser.nextRow() {
+      if header == nil {
+        try readHeader(parser)
+        continue
+      }
+      if parser.ends.allSatisfy({ $0 == 0 }) && parser.problems.isEmpty {
+        blankSkipped += 1
+        continue
+      }
+      recordCount += 1
+      return makeRecord(parser)
+    }
+    return nil
+  }
+
+  private func preparedParser() throws(ReaderFailure) -> CSVParser {
+    if let parser { return parser }
+    let prefix = ByteBuffer(capacity: Self.readAheadBytes)
+    while prefix.count < Self.readAheadBytes {
+      let chunk = try stream.nextChunk()
+      if chunk.isEmpty { break }
+      prefix.append(chunk)
+    }
+    let readAhead = prefix.bytes(0..<prefix.count)
+    var skip = 0
+    if let (separator, length) = CSVDialect.excelSeparatorLine(readAhead) {
+      delimiter = separator
+      skip = length
+    } else if let chosen = options.delimiter {
+      delimiter = chosen
+    } else if path.lowercased().hasSuffix(".tsv") {
+      delimiter = UInt8(ascii: "\t")
+    } else {
+      delimiter = CSVDialect.sniff(readAhead, quote: options.quote)
+    }
+    let parser = CSVParser(
+      stream: stream, path: path, options: options, delimiter: delimiter, prefix: prefix)
+    if skip > 0 { parser.skipFirstLine(byteCount: skip) }
+    self.parser = parser
+    if options.headerRow == 0 { header = CSVHeader(names: []) }
+    return parser
+  }
+
+  /// Skips the rows above the header and takes the column names from the header row.
+  private func readHeader(_ parser: CSVParser) throws(ReaderFailure) {
+    var rowsLeft = options.headerRow - 1
+    while rowsLeft > 0 {
+      rowsLeft -= 1
+      guard try parser.nextRow() else { break }
+    }
+    if rowsLeft > 0 || parser.ends.isEmpty {
+      throw ReaderFailure(
+        SourceLocation(file: path), "the file ends before header row \(options.headerRow)")
+    }
+    let location = SourceLocation(file: path, line: parser.rowLine)
+    if let problem = parser.problems.first {
+      throw ReaderFailure(location, "the header row is malformed: \(problem.message)")
+    }
+    rawHeaderCount = parser.ends.count
+    var names: [String] = (0..<parser.ends.count).map { index in
+      let start = index == 0 ? 0 : parser.ends[index - 1]
+      return TextTrim.trim(String(decoding: parser.cells[start..<parser.ends[index]], as: UTF8.self))
+    }
+    while let last = names.last, last.isEmpty { names.removeLast() }
+    if names.isEmpty {
+      throw ReaderFailure(location, "the header row is empty; set `header_row` to the row that names the columns")
+    }
+    header = CSVHeader(names: try uniqueNames(named(names), location: location))
+  }
+
+  /// Names empty header cells in the middle `column_N` after their 1-based position.
+  private func named(_ names: [String]) -> [String] {
+    names.enumerated().map { index, name in name.isEmpty ? "column_\(index + 1)" : name }
+  }
+
+  private func uniqueNames(
+    _ names: [String], location: SourceLocation
+  ) throws(ReaderFailure) -> [String] {
+    var firstSeen: [String: Int] = [:]
+    var result: [String] = []
+    for (index, name) in names.enumerated() {
+      guard let earlier = firstSeen[name] else {
+        firstSeen[name] = index
+        result.append(name)
+        continue
+      }
+      if options.duplicateColumns == .reject {
+        throw ReaderFailure(
+          location,
+          "columns \(earlier + 1) and \(index + 1) are both named '\(name)'; rename one, or set "
+            + "`duplicate_columns: number` to read them as '\(name)' and '\(name)_2'")
+      }
+      var suffix = 2
+      while firstSeen["\(name)_\(suffix)"] != nil || names.contains("\(name)_\(suffix)") {
+        suffix += 1
+      }
+      firstSeen["\(name)_\(suffix)"] = index
+      result.append("\(name)_\(suffix)")
+    }
+    return result
+  }
+
+  private func makeRecord(_ parser: CSVParser) -> SourceRecord {
+    var header = self.header!
+    if header.names.isEmpty {
+      header = CSVHeader(names: (1...max(parser.ends.count, 1)).map { "column_\($0)" })
+      self.header = header
+      rawHeaderCount = header.names.count
+    }
+    var problems = parser.problems
+    let expected = header.names.count
+    let found = parser.ends.count
+    if found < expected {
+      problems.append(
+        RecordProblem(
+          field: nil, rule: "csv_columns",
+          message: "line \(parser.rowLine) has \(found) fields but the header has \(expected)"))
+    } else if found > expected && !extraCellsAreEmpty(parser, from: expected) {
+      problems.append(
+        RecordProblem(
+          field: nil, rule: "csv_columns",
+          message: "line \(parser.rowLine) has \(found) fields but the header has \(expected)"))
+    }
+    let cells = CSVCells(header: header, bytes: parser.cells, ends: parser.ends)
+    return SourceRecord(
+      line: parser.rowLine, number: recordCount, content: .cells(cells), problems: problems)
+  }
+
+  /// True when the cells past the named columns are empty and fall under empty header cells,
+  /// as in exports whose header ends with a run of delimiters.
+  private func extraCellsAreEmpty(_ parser: CSVParser, from index: Int) -> Bool {
+    guard parser.ends.count <= rawHeaderCount else { return false }
+    let start = parser.ends[index - 1]
+    return parser.ends.last! == start
+  }
+}
