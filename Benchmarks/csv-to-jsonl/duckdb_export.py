@@ -15,8 +15,8 @@ and no less:
 - `delim`, `quote`, `escape` and `new_line` fix the dialect, so DuckDB skips
   dialect sniffing. hire-etl only looks at the header line for the delimiter.
 - `header=true` skips the header line. The names in `columns` match it.
-DuckDB runs with its default settings, so it uses every core (2 on the
-benchmark machines), while hire-etl converts on one thread.
+DuckDB runs with its default settings, so it may use every core (2 on the
+benchmark machines).
 """
 
 import sys
