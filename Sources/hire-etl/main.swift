@@ -1,3 +1,7 @@
+import Glibc
 import HireETL
 
-print("hire-etl \(hireETLVersion)")
+let status = CommandLineInterface.main(
+  arguments: Array(CommandLine.arguments.dropFirst()), environment: processEnvironment(),
+  console: Console.standard())
+exit(status)

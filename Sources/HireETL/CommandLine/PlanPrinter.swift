@@ -1,0 +1,36 @@
+/// Describes what a job will do, step by step, for `check` and before a run; also finds what
+/// can only be checked against the file system (inputs that are missing).
+enum PlanPrinter {
+  struct Plan {
+    var text: String
+    var problems: [String]
+  }
+
+  static func plan(_ job: Job) -> Plan {
+    var text = "job '\(job.name)' (\(job.filePath)), \(job.steps.count) step\(job.steps.count == 1 ? "" : "s")\n"
+    var problems: [String] = []
+    var written: [String] = []
+    for (position, step) in job.steps.enumerated() {
+      text += "\(position + 1). \(step.name)\n"
+      if case .file(let input) = step.input {
+        text += "   read     \(input.displayPath) (\(input.format.rawValue))\n"
+        if input.path != "-" && !FileSystem.exists(input.path) && !written.contains(input.path) {
+          problems.append("step '\(step.name)': the input file \(input.displayPath) does not exist")
+        }
+      }
+      if !step.key.isEmpty { text += "   key      \(step.key.joined(separator: " + "))\n" }
+      if let map = step.map {
+        text += "   map      \(map.map(\.name).joined(separator: ", "))\n"
+      } else {
+        text += "   map      every source field as it is\n"
+      }
+      text += "   validate \(step.schema?.name ?? "none")\n"
+      if case .file(let output) = step.output {
+        text += "   write    \(output.displayPath) (\(output.format.rawValue))\n"
+        written.append(output.pathTemplate)
+      }
+      text += "   rejects  \(step.rejectsPath)\n"
+    }
+    return Plan(text: text, problems: problems)
+  }
+}

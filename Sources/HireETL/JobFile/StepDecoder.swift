@@ -1,0 +1,222 @@
+/// Reads one entry of `steps:`.
+struct StepDecoder {
+  let reader: JobNodeReader
+  let folder: String
+  let api: APISettings?
+
+  func decode(_ node: YAMLNode) -> Step? {
+    guard let entries = reader.entries(node, in: "a step", allowed: JobDecoder.stepKeys) else {
+      return nil
+    }
+    guard let nameNode = entries["name"]?.value, let name = reader.string(nameNode, "name"),
+      !name.isEmpty
+    else {
+      reader.fail(node.mark, "every step needs a `name:`")
+      return nil
+    }
+    guard let readNode = entries["read"]?.value else {
+      reader.fail(node.mark, "step '\(name)' has no `read:`")
+      return nil
+    }
+    guard let writeNode = entries["write"]?.value else {
+      reader.fail(node.mark, "step '\(name)' has no `write:`")
+      return nil
+    }
+    let input = decodeInput(readNode, step: name)
+    let output = decodeOutput(writeNode, step: name)
+    let key = reader.strings(entries["key"]?.value, "key") ?? []
+    let map = entries["map"].flatMap { MapDecoder(reader: reader).decode($0.value) }
+    let schema = decodeSchema(entries["validate"]?.value, output: output)
+    guard let input, let output else { return nil }
+    let rejects: String
+    if let path = reader.string(entries["rejects"]?.value, "rejects") {
+      rejects = FileSystem.resolve(path, against: folder)
+    } else {
+      let isCSV: Bool
+      if case .file(let file) = input, file.format == .csv { isCSV = true } else { isCSV = false }
+      rejects = FileSystem.resolve("rejects/\(name).\(isCSV ? "csv" : "jsonl")", against: folder)
+    }
+    return Step(
+      name: name, mark: node.mark, input: input, key: key, map: map, schema: schema,
+      output: output, rejectsPath: rejects)
+  }
+
+  private func decodeSchema(_ node: YAMLNode?, output: Step.Output?) -> Schema? {
+    if let node {
+      switch reader.choice(node, "validate", among: ["opening", "candidate", "none"]) {
+      case "opening": return .opening
+      case "candidate": return .candidate
+      default: return nil
+      }
+    }
+    if case .api(let target)? = output {
+      return target.resource == "openings" ? .opening : .candidate
+    }
+    return nil
+  }
+
+  private func decodeInput(_ node: YAMLNode, step: String) -> Step.Input? {
+    let context = "read of step '\(step)'"
+    guard let entries = reader.entries(node, in: context, allowed: JobDecoder.readKeys) else {
+      return nil
+    }
+    let pathNode = entries["path"]?.value
+    let resourceNode = entries["resource"]?.value
+    if pathNode != nil && resourceNode != nil {
+      reader.fail(node.mark, "\(context) has both `path:` and `resource:`; a step reads a file or the API, not both")
+      return nil
+    }
+    if let resourceNode {
+      _ = reader.choice(resourceNode, "resource", among: apiResources)
+      reader.fail(
+        resourceNode.mark,
+        "reading from the API (`resource:`) is not available in this version of hire-etl yet")
+      return nil
+    }
+    guard let pathNode, let path = reader.string(pathNode, "path") else {
+      reader.fail(node.mark, "\(context) needs `path:` (a file, or - for standard input)")
+      return nil
+    }
+    let format: FileFormat
+    if let formatNode = entries["format"]?.value {
+      guard let text = reader.choice(formatNode, "format", among: FileFormat.allCases.map(\.rawValue)) else {
+        return nil
+      }
+      format = FileFormat(rawValue: text)!
+    } else if let detected = FileFormat(path: path) {
+      format = detected
+    } else {
+      reader.fail(
+        pathNode.mark,
+        "cannot tell the format of '\(path)' from its extension; add `format: csv`, `jsonl` or `xml`")
+      return nil
+    }
+    var input = FileInput(
+      displayPath: path, path: FileSystem.resolve(path, against: folder), format: format)
+    if let node = entries["encoding"]?.value, let text = reader.string(node, "encoding") {
+      if let encoding = TextEncoding(name: text) {
+        input.encoding = encoding
+        input.csv.encoding = encoding
+      } else {
+        reader.fail(
+          node.mark,
+          "unknown encoding '\(text)'; use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+    }
+    switch format {
+    case .csv:
+      decodeCSVOptions(entries, into: &input.csv)
+    case .jsonl:
+      rejectKeys(entries, ["delimiter", "quote", "header_row", "lenient_quotes", "duplicate_columns"], "CSV")
+      if let node = entries["field_size_limit"]?.value {
+        input.csv.fieldSizeLimit = reader.integer(node, "field_size_limit", range: 1...(1 << 30)) ?? input.csv.fieldSizeLimit
+      }
+    case .xml:
+      reader.fail(pathNode.mark, "reading XML feeds is not available in this version of hire-etl yet")
+      return nil
+    }
+    rejectKeys(entries, ["preset", "record", "fields"], "XML")
+    rejectKeys(entries, ["filter", "since"], "API")
+    return .file(input)
+  }
+
+  /// Reports keys that belong to another kind of input.
+  private func rejectKeys(_ entries: [String: YAMLMappingEntry], _ keys: [String], _ kind: String) {
+    for key in keys {
+      if let entry = entries[key] {
+        reader.fail(entry.key.mark, "`\(key)` applies to \(kind) input only")
+      }
+    }
+  }
+
+  private func decodeCSVOptions(_ entries: [String: YAMLMappingEntry], into options: inout CSVOptions) {
+    if let node = entries["delimiter"]?.value, let text = reader.string(node, "delimiter") {
+      if let byte = Self.singleByte(text), text != "auto" {
+        options.delimiter = byte
+      } else if text != "auto" {
+        reader.fail(node.mark, "delimiter must be one character (or `tab`, or `auto`)")
+      }
+    }
+    if let node = entries["quote"]?.value, let text = reader.string(node, "quote") {
+      if let byte = Self.singleByte(text) {
+        options.quote = byte
+      } else {
+        reader.fail(node.mark, "quote must be one character")
+      }
+    }
+    if let node = entries["header_row"]?.value {
+      options.headerRow = reader.integer(node, "header_row", range: 0...1_000_000) ?? options.headerRow
+    }
+    if let node = entries["lenient_quotes"]?.value {
+      options.lenientQuotes = reader.boolean(node, "lenient_quotes") ?? false
+    }
+    if let node = entries["duplicate_columns"]?.value,
+      let text = reader.choice(node, "duplicate_columns", among: ["reject", "number"])
+    {
+      options.duplicateColumns = CSVOptions.DuplicateColumns(rawValue: text)!
+    }
+    if let node = entries["field_size_limit"]?.value {
+      options.fieldSizeLimit =
+        reader.integer(node, "field_size_limit", range: 1...(1 << 30)) ?? options.fieldSizeLimit
+    }
+  }
+
+  /// One ASCII character; `tab` and `\t` name the tab.
+  static func singleByte(_ text: String) -> UInt8? {
+    if text == "tab" || text == "\\t" { return UInt8(ascii: "\t") }
+    let bytes = Array(text.utf8)
+    return bytes.count == 1 && bytes[0] < 0x80 ? bytes[0] : nil
+  }
+
+  private func decodeOutput(_ node: YAMLNode, step: String) -> Step.Output? {
+    let context = "write of step '\(step)'"
+    guard let entries = reader.entries(node, in: context, allowed: JobDecoder.writeKeys) else {
+      return nil
+    }
+    if let resourceNode = entries["resource"]?.value {
+      _ = reader.choice(resourceNode, "resource", among: ["openings", "candidates"])
+      reader.fail(
+        resourceNode.mark,
+        "writing to the API (`resource:`) is not available in this version of hire-etl yet; "
+          + "write to a file with `path:` for now")
+      return nil
+    }
+    guard let pathNode = entries["path"]?.value, let path = reader.string(pathNode, "path") else {
+      reader.fail(node.mark, "\(context) needs `path:` (a file, or - for standard output)")
+      return nil
+    }
+    var format = path == "-" ? FileFormat.jsonl : FileFormat(path: path)
+    if let formatNode = entries["format"]?.value,
+      let text = reader.choice(formatNode, "format", among: FileFormat.allCases.map(\.rawValue))
+    {
+      format = FileFormat(rawValue: text)
+    }
+    guard let format else {
+      reader.fail(pathNode.mark, "cannot tell the format of '\(path)' from its extension; add `format: csv` or `jsonl`")
+      return nil
+    }
+    if format == .xml {
+      reader.fail(pathNode.mark, "writing XML feeds is not available in this version of hire-etl yet")
+      return nil
+    }
+    var output = FileOutput(
+      pathTemplate: FileSystem.resolve(path, against: folder), displayPath: path, format: format)
+    if let node = entries["excel_safe"]?.value {
+      output.excelSafe = reader.boolean(node, "excel_safe") ?? false
+      if format != .csv { reader.fail(node.mark, "`excel_safe` applies to CSV output only") }
+    }
+    if let node = entries["delimiter"]?.value, let text = reader.string(node, "delimiter") {
+      if let byte = Self.singleByte(text) { output.delimiter = byte } else {
+        reader.fail(node.mark, "delimiter must be one character (or `tab`)")
+      }
+    } else if path.lowercased().hasSuffix(".tsv") {
+      output.delimiter = UInt8(ascii: "\t")
+    }
+    for key in ["mode", "batch_size"] {
+      if let entry = entries[key] {
+        reader.fail(entry.key.mark, "`\(key)` applies to writing to the API only")
+      }
+    }
+    return .file(output)
+  }
+}

@@ -1,0 +1,267 @@
+/// Runs one file-to-file step: read, map, check the key, validate, write; rejects go to the
+/// rejects file.
+final class StepRunner {
+  private let step: Step
+  private let input: FileInput
+  private let options: RunOptions
+  private let run: RunIdentity
+  private let observer: RunObserver?
+  private var report: StepReport
+  private let mapper: Mapper
+  private let validator: Validator?
+  private let keys = KeyTracker()
+  private var keyColumns: [Int]?
+  private var keyBytes: [UInt8] = []
+  private var problemLines = 0
+  private var keysSized = false
+
+  init(step: Step, input: FileInput, options: RunOptions, run: RunIdentity, observer: RunObserver?) {
+    self.step = step
+    self.input = input
+    self.options = options
+    self.run = run
+    self.observer = observer
+    self.report = StepReport(name: step.name)
+    self.mapper = Mapper(mappings: step.map)
+    self.validator = step.schema.map(Validator.init)
+  }
+
+  func execute() throws(RunAbort) -> StepReport {
+    let started = monotonicSeconds()
+    observer?.stepStarted(step.name, dryRun: options.dryRun)
+    let reader = try openReader()
+    report.input = input.displayPath
+    var writer: RecordWriter?
+    var rejects: RejectsWriter?
+    if !options.dryRun {
+      writer = try openWriter()
+      rejects = RejectsWriter(path: step.rejectsPath)
+    }
+    do throws(RunAbort) {
+      try process(reader, writer: writer, rejects: rejects, started: started)
+      try finish(reader, writer: writer, rejects: rejects)
+    } catch {
+      writer?.discard()
+      rejects?.discard()
+      throw error
+    }
+    report.seconds = monotonicSeconds() - started
+    observer?.stepFinished(report)
+    return report
+  }
+
+  private func openReader() throws(RunAbort) -> RecordReader {
+    let source: ByteSource
+    do {
+      source = try FileByteSource(path: input.path)
+    } catch {
+      throw .failure("\(input.displayPath): \(error.message)")
+    }
+    switch input.format {
+    case .csv:
+      return CSVReader(source: source, path: input.displayPath, options: input.csv)
+    case .jsonl:
+      return JSONLinesReader(
+        source: source, path: input.displayPath, encoding: input.encoding,
+        lineSizeLimit: input.csv.fieldSizeLimit)
+    case .xml:
+      throw .jobFile("\(input.displayPath): reading XML feeds is not available in this version yet")
+    }
+  }
+
+  private func openWriter() throws(RunAbort) -> RecordWriter? {
+    guard case .file(let target) = step.output else { return nil }
+    let path = PathTemplate.expand(target.pathTemplate, step: step.name, run: run)
+    report.output = PathTemplate.expand(target.displayPath, step: step.name, run: run)
+    do {
+      let file = try OutputFile(path: path)
+      switch target.format {
+      case .csv:
+        return CSVRecordWriter(file: file, delimiter: target.delimiter, excelSafe: target.excelSafe)
+      default:
+        return JSONLinesRecordWriter(file: file)
+      }
+    } catch {
+      throw .failure(error.description)
+    }
+  }
+
+  private func process(
+    _ reader: RecordReader, writer: RecordWriter?, rejects: RejectsWriter?, started: Double
+  ) throws(RunAbort) {
+    var output = OutputRecord(names: validator?.completedNames(mapper.outputNames ?? []) ?? mapper.outputNames ?? [])
+    var problems: [RecordProblem] = []
+    var lastProgress = started
+    while true {
+      if let limit = options.limit, report.read >= limit { break }
+      if report.read & 1023 == 0 {
+        if Interruption.requested { throw .interrupted }
+        lastProgress = reportProgress(reader, started: started, last: lastProgress)
+      }
+      let next: SourceRecord?
+      do {
+        next = try reader.next()
+      } catch {
+        throw .failure(error.description)
+      }
+      guard let record = next else { break }
+      report.read += 1
+      problems.removeAll(keepingCapacity: true)
+      problems += record.problems
+      if problems.isEmpty {
+        try mapAndCheck(record, into: &output, problems: &problems)
+      }
+      if problems.isEmpty, let writer {
+        do {
+          if let problem = try writer.write(output) { problems.append(problem) }
+        } catch {
+          throw .failure(error.description)
+        }
+      }
+      if problems.isEmpty {
+        report.valid += 1
+        if writer != nil { report.written += 1 } else { collectExample(output) }
+      } else {
+        try reject(record, problems: problems, into: rejects)
+      }
+    }
+  }
+
+  private func mapAndCheck(
+    _ record: SourceRecord, into output: inout OutputRecord, problems: inout [RecordProblem]
+  ) throws(RunAbort) {
+    if case .cells(let cells) = record.content {
+      do {
+        try mapper.bind(header: cells.header)
+        if keyColumns == nil { keyColumns = try keyIndexes(cells.header) }
+      } catch {
+        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
+        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+      }
+    }
+    mapper.map(record, into: &output, problems: &problems)
+    if !step.key.isEmpty { checkKey(record, problems: &problems) }
+    validator?.validate(&output, problems: &problems)
+  }
+
+  private func keyIndexes(_ header: CSVHeader) throws(MappingError) -> [Int] {
+    var indexes: [Int] = []
+    for name in step.key {
+      guard let index = header.index(of: name) else {
+        var message = "the key column '\(name)' is not in the header"
+        if let near = NearMatch.closest(to: name, among: header.names) {
+          message += "; did you mean '\(near)'?"
+        }
+        throw MappingError(field: name, mark: nil, message: message)
+      }
+      indexes.append(index)
+    }
+    return indexes
+  }
+
+  /// Builds the record's key from the `key:` fields and rejects a repeat of an earlier one.
+  private func checkKey(_ record: SourceRecord, problems: inout [RecordProblem]) {
+    keyBytes.removeAll(keepingCapacity: true)
+    var empty = true
+    switch record.content {
+    case .cells(let cells):
+      cells.bytes.withUnsafeBytes { buffer in
+        for (position, column) in (keyColumns ?? []).enumerated() {
+          if position > 0 { keyBytes.append(0x1F) }
+          guard column < cells.count else { continue }
+          let part = ValueConversion.asciiTrimmed(UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)]))
+          if !part.isEmpty { empty = false }
+          keyBytes.append(contentsOf: part)
+        }
+      }
+    case .object(let object):
+      for (position, name) in step.key.enumerated() {
+        if position > 0 { keyBytes.append(0x1F) }
+        let part = TextTrim.trim(Mapper.text(of: object[name]))
+        if !part.isEmpty { empty = false }
+        keyBytes.append(contentsOf: part.utf8)
+      }
+    case .unparsed:
+      return
+    }
+    let keyName = step.key.joined(separator: " + ")
+    if empty {
+      problems.append(RecordProblem(field: keyName, rule: "key", message: "the key (\(keyName)) is empty"))
+      return
+    }
+    let earlier = keyBytes.withUnsafeBytes { keys.insert($0, line: record.line) }
+    if let earlier {
+      problems.append(
+        RecordProblem(
+          field: keyName, rule: "duplicate_key",
+          message: "the key (\(keyName)) repeats the record on line \(earlier)"))
+    }
+  }
+
+  private func reject(
+    _ record: SourceRecord, problems: [RecordProblem], into rejects: RejectsWriter?
+  ) throws(RunAbort) {
+    report.rejected += 1
+    if problemLines < options.maxProblemLines {
+      problemLines += 1
+      let messages = problems.map(\.message).joined(separator: "; ")
+      observer?.warning("\(input.displayPath):\(record.line): rejected: \(messages)")
+    }
+    do {
+      try rejects?.add(record, problems: problems)
+    } catch {
+      throw .failure(error.description)
+    }
+  }
+
+  private func collectExample(_ output: OutputRecord) {
+    guard report.examples.count < 3 else { return }
+    var bytes: [UInt8] = []
+    JSONWriter.appendValue(.object(output.jsonObject()), to: &bytes)
+    report.examples.append(String(decoding: bytes, as: UTF8.self))
+  }
+
+  private func reportProgress(_ reader: RecordReader, started: Double, last: Double) -> Double {
+    let now = monotonicSeconds()
+    let statistics = reader.statistics
+    if !keysSized && !step.key.isEmpty && report.read >= 10_000, let total = statistics.totalBytes {
+      // Size the key table once for the whole file, so it never doubles near the end.
+      keysSized = true
+      let bytesPerRecord = max(1, statistics.bytesRead / report.read)
+      keys.expect(total / bytesPerRecord + total / bytesPerRecord / 16)
+    }
+    guard now - last >= 0.2 else { return last }
+    observer?.progress(
+      StepProgress(
+        step: step.name, records: report.read, bytesRead: statistics.bytesRead,
+        totalBytes: statistics.totalBytes, seconds: now - started))
+    return now
+  }
+
+  private func finish(
+    _ reader: RecordReader, writer: RecordWriter?, rejects: RejectsWriter?
+  ) throws(RunAbort) {
+    let statistics = reader.statistics
+    report.blankSkipped = statistics.blankSkipped
+    report.encoding = statistics.encoding.rawValue
+    report.notes += statistics.notes
+    for note in statistics.notes { observer?.warning("\(input.displayPath): \(note)") }
+    if report.rejected > problemLines {
+      observer?.warning(
+        "\(input.displayPath): \(report.rejected - problemLines) more rejected records are not "
+          + "listed here; see \(step.rejectsPath)")
+    }
+    for field in validator?.unknownFields ?? [] {
+      let note = "output field '\(field)' is not part of \(validator!.schema.name); it is written as is"
+      report.notes.append(note)
+      observer?.warning("step '\(step.name)': \(note)")
+    }
+    do {
+      try writer?.commit()
+      try rejects?.commit()
+    } catch {
+      throw .failure(error.description)
+    }
+    if rejects != nil && report.rejected > 0 { report.rejectsFile = step.rejectsPath }
+  }
+}
