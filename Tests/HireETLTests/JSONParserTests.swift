@@ -155,6 +155,47 @@ private let literalNumbers = [
     #expect(try parse(input) == .string(expected))
   }
 
+  /// Lengths 0 to 24 put the closing quote at every position of the eight-byte words that the
+  /// string scanner reads at once.
+  @Test func stringLengthsAcrossWords() throws {
+    for length in 0...24 {
+      let text = String(repeating: "a", count: length)
+      #expect(try parse("\"\(text)\"") == .string(text), "length \(length)")
+    }
+  }
+
+  @Test func controlCharacterAtEveryPosition() {
+    for position in 0...24 {
+      var bytes = [JSONByte.quote] + [UInt8](repeating: 0x61, count: 30) + [JSONByte.quote]
+      bytes[1 + position] = 0x01
+      #expect(parseError(bytes)?.offset == 1 + position, "position \(position)")
+    }
+  }
+
+  /// The invalid byte sits just before the closing quote, so both fall in the same word.
+  @Test func invalidUTF8AtEveryPosition() {
+    for position in 0...24 {
+      let bytes =
+        [JSONByte.quote] + [UInt8](repeating: 0x61, count: position) + [0xFF, JSONByte.quote]
+      #expect(parseError(bytes)?.offset == 1 + position, "position \(position)")
+    }
+  }
+
+  @Test func nonASCIIAtEveryPosition() throws {
+    for position in 0...24 {
+      let text = String(repeating: "a", count: position) + "é😀" + "bcd"
+      #expect(try parse("\"\(text)\"") == .string(text), "position \(position)")
+    }
+  }
+
+  @Test func escapeAtEveryPosition() throws {
+    for position in 0...24 {
+      let prefix = String(repeating: "a", count: position)
+      let input = "\"\(prefix)\\n\(prefix)é\""
+      #expect(try parse(input) == .string("\(prefix)\n\(prefix)é"), "position \(position)")
+    }
+  }
+
   @Test func literalsAndWhitespace() throws {
     let value = try parse(" \t\r\n[true, false ,null]\n")
     #expect(value == .array([.bool(true), .bool(false), .null]))
@@ -186,14 +227,13 @@ private let literalNumbers = [
 
   @Test func openingBracketsOnSmallStack() async {
     let error = await runOnThread(stackKiB: 64) {
-      parseError([UInt8](repeating: ASCII.openBracket, count: 100_000))
+      parseError([UInt8](repeating: JSONByte.openBracket, count: 100_000))
     }
     #expect(error?.offset == JSONParser.maximumDepth)
     #expect(error?.message == "nesting deeper than 512 levels")
   }
 
-  /// Parses, writes and releases a value at the nesting limit on a 256 KiB stack, half the
-  /// smallest common default (512 KiB for secondary threads on macOS).
+  /// Parses, writes and releases a value at the nesting limit on a 256 KiB stack.
   @Test func maximumDepthOnSmallStack() async {
     let levels = JSONParser.maximumDepth / 2
     let nested = Array(

@@ -18,8 +18,8 @@ private let corpusFileNames: [String] =
   .filter { $0.hasSuffix(".json") }
   .sorted()
 
-/// The implementation-defined (`i_`) cases that the parser accepts. It rejects every other `i_`
-/// case: invalid UTF-8, unpaired surrogate escapes, UTF-16 input and a byte order mark.
+/// The implementation-defined (`i_`) cases that the parser accepts. The parser rejects the other
+/// `i_` cases, which contain invalid UTF-8, unpaired surrogate escapes, UTF-16 or a byte order mark.
 private let acceptedImplementationDefinedCases: Set<String> = [
   "i_number_double_huge_neg_exp.json",
   "i_number_huge_exp.json",
@@ -37,9 +37,7 @@ private let acceptedImplementationDefinedCases: Set<String> = [
 @Suite(.timeLimit(.minutes(1)))
 struct JSONTestSuiteTests {
   @Test(
-    .enabled(
-      if: corpusExists,
-      "JSONTestSuite corpus not found at ../shared/corpus/json-test-suite next to the repository"),
+    .enabled(if: corpusExists, "JSONTestSuite corpus not found at \(corpusFolder.path)"),
     arguments: corpusFileNames)
   func corpusFileVerdict(_ name: String) throws {
     let bytes = try [UInt8](Data(contentsOf: corpusFolder.appendingPathComponent(name)))
@@ -62,7 +60,7 @@ struct JSONTestSuiteTests {
     }
   }
 
-  @Test(.enabled(if: corpusExists, "JSONTestSuite corpus not found next to the repository"))
+  @Test(.enabled(if: corpusExists, "JSONTestSuite corpus not found at \(corpusFolder.path)"))
   func corpusHasAllFiles() {
     #expect(corpusFileNames.count == 318)
   }

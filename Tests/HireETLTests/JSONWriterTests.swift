@@ -51,6 +51,16 @@ private func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
     #expect(writtenString(input) == expected)
   }
 
+  /// Positions 0 to 24 cover every byte of the eight-byte words that the writer scans at once.
+  @Test func escapeAtEveryPosition() {
+    for position in 0...24 {
+      let prefix = String(repeating: "a", count: position)
+      #expect(
+        writtenString(prefix + "\n\u{2028}€" + prefix) == "\"\(prefix)\\n\\u2028€\(prefix)\"",
+        "position \(position)")
+    }
+  }
+
   @Test func rawBufferStringWritten() {
     let bytes = Array("tab\there\u{2029}".utf8)
     var output: [UInt8] = []
@@ -115,5 +125,18 @@ private func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
     #expect(members.keys == ["b", "c"])
     #expect(members.count == 2)
     #expect(members["a"] == nil)
+  }
+
+  @Test func objectAppendKeepsDuplicates() {
+    var members: JSONObject = ["a": .null]
+    members.append(key: "a", value: .bool(true))
+    #expect(members.keys == ["a", "a"])
+    #expect(members.values == [.null, .bool(true)])
+  }
+
+  @Test func objectLiteralKeepsOrder() {
+    let members: JSONObject = ["z": .number("1"), "a": .number("2")]
+    #expect(members.keys == ["z", "a"])
+    #expect(writtenValue(.object(members)) == Array(#"{"z":1,"a":2}"#.utf8))
   }
 }

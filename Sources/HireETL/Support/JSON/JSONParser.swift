@@ -3,8 +3,10 @@
 /// It rejects a byte order mark, comments, trailing commas, leading zeros, NaN and Infinity,
 /// invalid UTF-8, and `\u` escapes that leave a UTF-16 surrogate unpaired.
 public enum JSONParser {
-  /// The deepest nesting of arrays and objects accepted, so that walking or destroying a parsed
-  /// value cannot exhaust a thread's stack.
+  /// The deepest nesting of arrays and objects accepted.
+  ///
+  /// Releasing a value takes stack space in proportion to its depth. At this limit it took under
+  /// 128 KiB in debug and release builds of Swift 6.3.1 on x86-64 Linux.
   public static let maximumDepth = 512
 
   /// Parses exactly one JSON value surrounded by optional space, tab, LF or CR.
@@ -24,46 +26,16 @@ public enum JSONParser {
   }
 }
 
-/// ASCII code points used by the parser and the writer.
-enum ASCII {
-  static let tab: UInt8 = 0x09
-  static let lineFeed: UInt8 = 0x0A
-  static let carriageReturn: UInt8 = 0x0D
-  static let space: UInt8 = 0x20
-  static let quote: UInt8 = 0x22
-  static let plus: UInt8 = 0x2B
-  static let comma: UInt8 = 0x2C
-  static let minus: UInt8 = 0x2D
-  static let period: UInt8 = 0x2E
-  static let slash: UInt8 = 0x2F
-  static let zero: UInt8 = 0x30
-  static let one: UInt8 = 0x31
-  static let nine: UInt8 = 0x39
-  static let colon: UInt8 = 0x3A
-  static let upperE: UInt8 = 0x45
-  static let openBracket: UInt8 = 0x5B
-  static let backslash: UInt8 = 0x5C
-  static let closeBracket: UInt8 = 0x5D
-  static let lowerE: UInt8 = 0x65
-  static let lowerF: UInt8 = 0x66
-  static let lowerN: UInt8 = 0x6E
-  static let lowerT: UInt8 = 0x74
-  static let openBrace: UInt8 = 0x7B
-  static let closeBrace: UInt8 = 0x7D
-}
-
 /// The parser state for one input buffer.
 ///
-/// Nesting uses explicit stacks instead of recursion: `frames` holds the open containers, and
-/// `pendingValues` and `pendingKeys` hold their finished members until the closing bracket.
+/// Nesting uses explicit stacks instead of recursion. `frames` lists the open containers, and
+/// `pendingValues` and `pendingKeys` store their finished members until the closing bracket.
 struct JSONByteParser {
   /// An array or object that is still open.
   struct Frame {
     var isObject: Bool
     /// The index in `pendingValues` of this container's first member.
     var valueStart: Int
-    /// The index in `pendingKeys` of this object's first key.
-    var keyStart: Int
   }
 
   let input: UnsafeBufferPointer<UInt8>
@@ -78,6 +50,9 @@ struct JSONByteParser {
   init(_ input: UnsafeBufferPointer<UInt8>) {
     self.input = input
     self.end = input.count
+    frames.reserveCapacity(8)
+    pendingValues.reserveCapacity(32)
+    pendingKeys.reserveCapacity(32)
   }
 
   mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -95,45 +70,43 @@ struct JSONByteParser {
       }
 
       switch input[position] {
-      case ASCII.quote:
+      case JSONByte.quote:
         value = .string(try parseString())
-      case ASCII.minus, ASCII.zero...ASCII.nine:
+      case JSONByte.minus, JSONByte.zero...JSONByte.nine:
         value = .number(try parseNumber())
-      case ASCII.openBrace:
+      case JSONByte.openBrace:
         try checkDepth()
         position += 1
         skipWhitespace()
-        if position < end && input[position] == ASCII.closeBrace {
+        if position < end && input[position] == JSONByte.closeBrace {
           position += 1
           value = .object(JSONObject())
         } else {
-          frames.append(
-            Frame(isObject: true, valueStart: pendingValues.count, keyStart: pendingKeys.count))
+          frames.append(Frame(isObject: true, valueStart: pendingValues.count))
           try parseKeyAndColon()
           continue readValue
         }
-      case ASCII.openBracket:
+      case JSONByte.openBracket:
         try checkDepth()
         position += 1
         skipWhitespace()
-        if position < end && input[position] == ASCII.closeBracket {
+        if position < end && input[position] == JSONByte.closeBracket {
           position += 1
           value = .array([])
         } else {
-          frames.append(
-            Frame(isObject: false, valueStart: pendingValues.count, keyStart: pendingKeys.count))
+          frames.append(Frame(isObject: false, valueStart: pendingValues.count))
           continue readValue
         }
-      case ASCII.lowerT:
+      case JSONByte.lowerT:
         try parseLiteral("true")
         value = .bool(true)
-      case ASCII.lowerF:
+      case JSONByte.lowerF:
         try parseLiteral("false")
         value = .bool(false)
-      case ASCII.lowerN:
+      case JSONByte.lowerN:
         try parseLiteral("null")
         value = .null
-      case ASCII.closeBracket where frames.last?.isObject == false:
+      case JSONByte.closeBracket where frames.last?.isObject == false:
         // An array's "[" is followed by "]" or a value, so this "]" can only follow a comma.
         throw JSONParseError(offset: position, message: "trailing comma before ']'")
       case let byte:
@@ -146,7 +119,7 @@ struct JSONByteParser {
       while let frame = frames.last {
         pendingValues.append(value)
         skipWhitespace()
-        let closer = frame.isObject ? ASCII.closeBrace : ASCII.closeBracket
+        let closer = frame.isObject ? JSONByte.closeBrace : JSONByte.closeBracket
         guard position < end else {
           throw JSONParseError(
             offset: position,
@@ -155,7 +128,7 @@ struct JSONByteParser {
         }
 
         let byte = input[position]
-        if byte == ASCII.comma {
+        if byte == JSONByte.comma {
           position += 1
           if frame.isObject {
             skipWhitespace()
@@ -194,13 +167,36 @@ struct JSONByteParser {
   /// Pops the innermost container and builds its value from the pending members.
   mutating func closeFrame() -> JSONValue {
     let frame = frames.removeLast()
-    let values = Array(pendingValues[frame.valueStart...])
-    pendingValues.removeSubrange(frame.valueStart...)
+    let count = pendingValues.count - frame.valueStart
+    let values = pendingValues.withUnsafeMutableBufferPointer { buffer in
+      Self.moveOut(count, from: buffer, at: frame.valueStart, leaving: .null)
+    }
+    pendingValues.removeLast(count)
     guard frame.isObject else { return .array(values) }
 
-    let keys = Array(pendingKeys[frame.keyStart...])
-    pendingKeys.removeSubrange(frame.keyStart...)
+    let keys = pendingKeys.withUnsafeMutableBufferPointer { buffer in
+      Self.moveOut(count, from: buffer, at: buffer.count - count, leaving: "")
+    }
+    pendingKeys.removeLast(count)
     return .object(JSONObject(keys: keys, values: values))
+  }
+
+  /// Moves `count` elements out of `buffer` into a new array and fills their slots with `filler`.
+  ///
+  /// Moving skips a retain and release per member. `filler` should need no reference counting,
+  /// so that removing the slots afterwards is cheap.
+  static func moveOut<Element>(
+    _ count: Int, from buffer: UnsafeMutableBufferPointer<Element>, at start: Int,
+    leaving filler: Element
+  ) -> [Element] {
+    let source = buffer.baseAddress! + start
+    var moved: [Element] = []
+    moved.reserveCapacity(count)
+    for index in 0..<count {
+      moved.append((source + index).move())
+    }
+    source.initialize(repeating: filler, count: count)
+    return moved
   }
 
   /// Parses an object key and the colon after it, leaving `position` at the member's value.
@@ -210,8 +206,8 @@ struct JSONByteParser {
         offset: position, message: "unexpected end of input, expected an object key")
     }
     let byte = input[position]
-    guard byte == ASCII.quote else {
-      if byte == ASCII.closeBrace {
+    guard byte == JSONByte.quote else {
+      if byte == JSONByte.closeBrace {
         throw JSONParseError(offset: position, message: "trailing comma before '}'")
       }
       throw JSONParseError(
@@ -224,7 +220,7 @@ struct JSONByteParser {
     guard position < end else {
       throw JSONParseError(offset: position, message: "unexpected end of input, expected ':'")
     }
-    guard input[position] == ASCII.colon else {
+    guard input[position] == JSONByte.colon else {
       throw JSONParseError(
         offset: position,
         message: "unexpected \(describe(input[position])), expected ':' after an object key")
@@ -237,8 +233,8 @@ struct JSONByteParser {
     while position < end {
       let byte = input[position]
       guard
-        byte == ASCII.space || byte == ASCII.lineFeed || byte == ASCII.carriageReturn
-          || byte == ASCII.tab
+        byte == JSONByte.space || byte == JSONByte.lineFeed || byte == JSONByte.carriageReturn
+          || byte == JSONByte.tab
       else { return }
       position += 1
     }
@@ -261,14 +257,14 @@ struct JSONByteParser {
   mutating func parseNumber() throws(JSONParseError) -> String {
     let start = position
     var index = position
-    if input[index] == ASCII.minus {
+    if input[index] == JSONByte.minus {
       index += 1
     }
 
     guard index < end, isDigit(input[index]) else {
       throw JSONParseError(offset: index, message: "expected a digit after '-'")
     }
-    if input[index] == ASCII.zero {
+    if input[index] == JSONByte.zero {
       index += 1
       if index < end && isDigit(input[index]) {
         throw JSONParseError(
@@ -278,7 +274,7 @@ struct JSONByteParser {
       index = skipDigits(from: index)
     }
 
-    if index < end && input[index] == ASCII.period {
+    if index < end && input[index] == JSONByte.period {
       index += 1
       guard index < end, isDigit(input[index]) else {
         throw JSONParseError(offset: index, message: "expected a digit after the decimal point")
@@ -286,9 +282,9 @@ struct JSONByteParser {
       index = skipDigits(from: index)
     }
 
-    if index < end && (input[index] == ASCII.lowerE || input[index] == ASCII.upperE) {
+    if index < end && (input[index] == JSONByte.lowerE || input[index] == JSONByte.upperE) {
       index += 1
-      if index < end && (input[index] == ASCII.plus || input[index] == ASCII.minus) {
+      if index < end && (input[index] == JSONByte.plus || input[index] == JSONByte.minus) {
         index += 1
       }
       guard index < end, isDigit(input[index]) else {
@@ -303,7 +299,7 @@ struct JSONByteParser {
 
   @inline(__always)
   func isDigit(_ byte: UInt8) -> Bool {
-    byte &- ASCII.zero < 10
+    byte &- JSONByte.zero < 10
   }
 
   @inline(__always)
@@ -320,12 +316,6 @@ struct JSONByteParser {
     if byte > 0x20 && byte < 0x7F {
       return "character '\(Character(Unicode.Scalar(byte)))'"
     }
-    return "byte 0x\(hex2(byte))"
+    return "byte 0x\(JSONByte.hexDigits(byte))"
   }
-}
-
-/// Formats a byte as two uppercase hex digits.
-func hex2(_ byte: UInt8) -> String {
-  let digits = Array("0123456789ABCDEF".utf8)
-  return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
 }

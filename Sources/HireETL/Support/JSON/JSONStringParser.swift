@@ -3,40 +3,69 @@ extension JSONByteParser {
   mutating func parseString() throws(JSONParseError) -> String {
     let start = position + 1
     var index = start
-    while index < end {
-      let byte = input[index]
-      if byte == ASCII.quote {
-        position = index + 1
-        return try makeString(UnsafeBufferPointer(rebasing: input[start..<index]), rawStart: start)
+    // The bitwise OR of the bytes passed so far, so a set bit 7 in any byte means non-ASCII text.
+    var combinedBytes: UInt64 = 0
+    while true {
+      // Skip eight bytes at a time while none of them is a quote, backslash or control character.
+      while index + 8 <= end {
+        let word = JSONByteWord.load(input.baseAddress! + index)
+        let stops =
+          JSONByteWord.marksEqual(word, to: JSONByte.quote)
+          | JSONByteWord.marksEqual(word, to: JSONByte.backslash)
+          | JSONByteWord.marksBelow(word, 0x20)
+        if stops != 0 {
+          let passed = JSONByteWord.bytesBeforeFirstMark(stops)
+          combinedBytes |= word & ((1 << (passed * 8)) &- 1)
+          index += passed
+          break
+        }
+        combinedBytes |= word
+        index += 8
       }
-      if byte == ASCII.backslash {
-        return try parseEscapedString(start: start, firstEscape: index)
+
+      guard index < end else {
+        throw unterminatedStringError()
+      }
+      let byte = input[index]
+      if byte == JSONByte.quote {
+        if combinedBytes & JSONByteWord.highBits != 0 {
+          try validateUTF8(from: start, to: index)
+        }
+        position = index + 1
+        return String(decoding: UnsafeBufferPointer(rebasing: input[start..<index]), as: UTF8.self)
+      }
+      if byte == JSONByte.backslash {
+        let sawNonASCII = combinedBytes & JSONByteWord.highBits != 0
+        return try parseEscapedString(start: start, firstEscape: index, sawNonASCII: sawNonASCII)
       }
       if byte < 0x20 {
         throw controlCharacterError(byte, at: index)
       }
+      combinedBytes |= UInt64(byte)
       index += 1
     }
-    throw unterminatedStringError()
   }
 
   /// Continues `parseString` from the first backslash, decoding into the `unescaped` buffer.
-  mutating func parseEscapedString(start: Int, firstEscape: Int) throws(JSONParseError) -> String {
+  mutating func parseEscapedString(start: Int, firstEscape: Int, sawNonASCII: Bool)
+    throws(JSONParseError) -> String
+  {
     unescaped.removeAll(keepingCapacity: true)
+    var combinedBytes: UInt8 = sawNonASCII ? 0x80 : 0
     var runStart = start
     var index = firstEscape
     while index < end {
       let byte = input[index]
-      if byte == ASCII.quote {
+      if byte == JSONByte.quote {
+        // Escape sequences are ASCII, so checking the raw input also covers the decoded text.
+        if combinedBytes >= 0x80 {
+          try validateUTF8(from: start, to: index)
+        }
         unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
         position = index + 1
-        let text = unescaped.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
-        guard let text else {
-          throw invalidUTF8Error(from: start, to: index)
-        }
-        return text
+        return String(decoding: unescaped, as: UTF8.self)
       }
-      if byte == ASCII.backslash {
+      if byte == JSONByte.backslash {
         unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
         index = try decodeEscape(at: index)
         runStart = index
@@ -45,6 +74,7 @@ extension JSONByteParser {
       if byte < 0x20 {
         throw controlCharacterError(byte, at: index)
       }
+      combinedBytes |= byte
       index += 1
     }
     throw unterminatedStringError()
@@ -58,21 +88,23 @@ extension JSONByteParser {
     }
     let decoded: UInt8
     switch input[index + 1] {
-    case ASCII.quote: decoded = ASCII.quote
-    case ASCII.backslash: decoded = ASCII.backslash
-    case ASCII.slash: decoded = ASCII.slash
+    case JSONByte.quote: decoded = JSONByte.quote
+    case JSONByte.backslash: decoded = JSONByte.backslash
+    case JSONByte.slash: decoded = JSONByte.slash
     case 0x62: decoded = 0x08  // \b
     case 0x66: decoded = 0x0C  // \f
-    case 0x6E: decoded = ASCII.lineFeed  // \n
-    case 0x72: decoded = ASCII.carriageReturn  // \r
-    case 0x74: decoded = ASCII.tab  // \t
+    case 0x6E: decoded = JSONByte.lineFeed  // \n
+    case 0x72: decoded = JSONByte.carriageReturn  // \r
+    case 0x74: decoded = JSONByte.tab  // \t
     case 0x75:  // \u
       return try decodeUnicodeEscape(at: index)
     case let other:
-      let shown =
+      let escapeText =
         other > 0x20 && other < 0x7F
-        ? "\\\(Character(Unicode.Scalar(other)))" : "\\ followed by byte 0x\(hex2(other))"
-      throw JSONParseError(offset: index, message: "invalid escape sequence \(shown) in string")
+        ? "\\\(Character(Unicode.Scalar(other)))"
+        : "\\ followed by byte 0x\(JSONByte.hexDigits(other))"
+      throw JSONParseError(
+        offset: index, message: "invalid escape sequence \(escapeText) in string")
     }
     unescaped.append(decoded)
     return index + 2
@@ -89,7 +121,7 @@ extension JSONByteParser {
       throw loneSurrogateError(scalar, at: index)
     }
     if scalar >= 0xD800 && scalar <= 0xDBFF {
-      guard next + 1 < end, input[next] == ASCII.backslash, input[next + 1] == 0x75 else {
+      guard next + 1 < end, input[next] == JSONByte.backslash, input[next + 1] == 0x75 else {
         throw loneSurrogateError(scalar, at: index)
       }
       let low = try readHexCodeUnit(at: next)
@@ -120,7 +152,7 @@ extension JSONByteParser {
   @inline(__always)
   func hexDigitValue(_ byte: UInt8) -> UInt32? {
     switch byte {
-    case ASCII.zero...ASCII.nine: UInt32(byte - ASCII.zero)
+    case JSONByte.zero...JSONByte.nine: UInt32(byte - JSONByte.zero)
     case 0x41...0x46: UInt32(byte - 0x41 + 10)  // A-F
     case 0x61...0x66: UInt32(byte - 0x61 + 10)  // a-f
     default: nil
@@ -147,21 +179,9 @@ extension JSONByteParser {
     }
   }
 
-  /// Builds a string from raw input bytes that contain no escapes, rejecting invalid UTF-8.
-  @inline(__always)
-  func makeString(_ bytes: UnsafeBufferPointer<UInt8>, rawStart: Int) throws(JSONParseError)
-    -> String
-  {
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw invalidUTF8Error(from: rawStart, to: rawStart + bytes.count)
-    }
-    return text
-  }
-
-  /// Builds the error for the first invalid UTF-8 sequence in `input[start..<stop]`.
-  ///
-  /// Escape sequences are ASCII, so scanning the raw bytes finds the same fault as the decoded text.
-  func invalidUTF8Error(from start: Int, to stop: Int) -> JSONParseError {
+  /// Throws at the first byte of `input[start..<stop]` that does not begin a well-formed UTF-8
+  /// sequence, which rejects overlong forms, encoded surrogates and values above U+10FFFF.
+  func validateUTF8(from start: Int, to stop: Int) throws(JSONParseError) {
     var index = start
     while index < stop {
       let lead = input[index]
@@ -169,8 +189,9 @@ extension JSONByteParser {
         index += 1
         continue
       }
-      // Well-formed sequences per the Unicode Standard, table 3-7: the second byte's range
-      // depends on the lead byte, and later bytes are 0x80...0xBF.
+
+      // Each lead byte narrows the range of the second byte, which excludes the forbidden forms
+      // listed above. Every later byte is a continuation byte, 0x80...0xBF.
       var length = 0
       var secondRange: ClosedRange<UInt8> = 0x80...0xBF
       switch lead {
@@ -183,26 +204,25 @@ extension JSONByteParser {
       case 0xF4: length = 4; secondRange = 0x80...0x8F
       default: break
       }
-      var valid = length > 0 && index + length <= stop
-      if valid {
-        valid = secondRange.contains(input[index + 1])
-        for offset in 2..<max(length, 2) where !(0x80...0xBF).contains(input[index + offset]) {
-          valid = false
-        }
+      var valid = length > 0 && index + length <= stop && secondRange.contains(input[index + 1])
+      var offset = 2
+      while valid && offset < length {
+        valid = input[index + offset] & 0xC0 == 0x80
+        offset += 1
       }
-      if !valid {
-        return JSONParseError(offset: index, message: "invalid UTF-8 byte sequence in string")
+      guard valid else {
+        throw JSONParseError(offset: index, message: "invalid UTF-8 byte sequence in string")
       }
       index += length
     }
-    // NOTE: unreachable when the standard library's validator agrees with the table above.
-    return JSONParseError(offset: start, message: "invalid UTF-8 byte sequence in string")
   }
 
   func controlCharacterError(_ byte: UInt8, at index: Int) -> JSONParseError {
     JSONParseError(
       offset: index,
-      message: "unescaped control character U+00\(hex2(byte)) in string, write it as an escape")
+      message:
+        "unescaped control character U+00\(JSONByte.hexDigits(byte)) in string, write it as an escape"
+    )
   }
 
   func unterminatedStringError() -> JSONParseError {
@@ -210,7 +230,8 @@ extension JSONByteParser {
   }
 
   func loneSurrogateError(_ codeUnit: UInt32, at index: Int) -> JSONParseError {
-    let digits = hex2(UInt8(codeUnit >> 8)) + hex2(UInt8(codeUnit & 0xFF))
+    let digits =
+      JSONByte.hexDigits(UInt8(codeUnit >> 8)) + JSONByte.hexDigits(UInt8(codeUnit & 0xFF))
     return JSONParseError(
       offset: index, message: "unpaired UTF-16 surrogate \\u\(digits) in string")
   }

@@ -1,4 +1,6 @@
-/// A parsed JSON value. Numbers keep their literal text so that ids and large numbers never lose digits.
+/// A parsed JSON value.
+///
+/// Numbers keep their literal text, so that ids and large numbers never lose digits.
 public enum JSONValue: Equatable, Sendable {
   case null
   case bool(Bool)
@@ -14,18 +16,22 @@ public enum JSONValue: Equatable, Sendable {
 /// Duplicate keys are kept as they came. Equality compares members in order.
 public struct JSONObject: Equatable, Sendable {
   /// Member names, parallel to `values`.
-  public var keys: [String]
+  public private(set) var keys: [String]
   /// Member values, parallel to `keys`.
-  public var values: [JSONValue]
+  public private(set) var values: [JSONValue]
 
   public init() {
     keys = []
     values = []
   }
 
-  /// Creates an object from parallel key and value arrays of equal length.
-  init(keys: [String], values: [JSONValue]) {
-    precondition(keys.count == values.count, "JSONObject needs one value per key")
+  /// Creates an object from parallel arrays, trapping when their lengths differ.
+  public init(keys: [String], values: [JSONValue]) {
+    // A plain check instead of precondition, which -Ounchecked release builds drop.
+    if keys.count != values.count {
+      fatalError(
+        "JSONObject needs one value per key, got \(keys.count) keys and \(values.count) values")
+    }
     self.keys = keys
     self.values = values
   }
@@ -33,7 +39,13 @@ public struct JSONObject: Equatable, Sendable {
   /// The number of members, counting duplicate keys separately.
   public var count: Int { keys.count }
 
-  /// The value of the first member named `key`.
+  /// Adds a member at the end, even when a member named `key` already exists.
+  public mutating func append(key: String, value: JSONValue) {
+    keys.append(key)
+    values.append(value)
+  }
+
+  /// Gets the value of the first member named `key`.
   ///
   /// Setting a value replaces the first match or appends a new member. Setting `nil` removes every
   /// member named `key`.
@@ -47,8 +59,7 @@ public struct JSONObject: Equatable, Sendable {
         if let index = keys.firstIndex(of: key) {
           values[index] = newValue
         } else {
-          keys.append(key)
-          values.append(newValue)
+          append(key: key, value: newValue)
         }
       } else {
         var index = keys.count - 1
@@ -61,6 +72,13 @@ public struct JSONObject: Equatable, Sendable {
         }
       }
     }
+  }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+  /// Creates an object with the literal's members in the order written, duplicates included.
+  public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    self.init(keys: elements.map(\.0), values: elements.map(\.1))
   }
 }
 

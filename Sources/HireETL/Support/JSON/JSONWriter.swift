@@ -5,23 +5,40 @@
 public struct JSONWriter {
   /// Appends `s` as a quoted, escaped JSON string.
   public static func appendString(_ s: String, to out: inout [UInt8]) {
-    var text = s
-    text.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &out) }
+    let appended: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
+      appendString(UnsafeRawBufferPointer(utf8), to: &out)
+    }
+    if appended == nil {
+      Array(s.utf8).withUnsafeBytes { appendString($0, to: &out) }
+    }
   }
 
   /// Appends UTF-8 bytes as a quoted, escaped JSON string.
   ///
   /// The bytes must already be valid UTF-8 because they are copied without checking.
   public static func appendString(_ utf8: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-    out.append(ASCII.quote)
+    out.append(JSONByte.quote)
     utf8.withMemoryRebound(to: UInt8.self) { bytes in
       let count = bytes.count
       var runStart = 0
       var index = 0
       while index < count {
+        // Skip eight bytes at a time while none of them may need an escape.
+        if index + 8 <= count {
+          let word = JSONByteWord.load(bytes.baseAddress! + index)
+          let candidates =
+            JSONByteWord.marksEqual(word, to: JSONByte.quote)
+            | JSONByteWord.marksEqual(word, to: JSONByte.backslash)
+            | JSONByteWord.marksEqual(word, to: 0xE2) | JSONByteWord.marksBelow(word, 0x20)
+          if candidates == 0 {
+            index += 8
+            continue
+          }
+          index += JSONByteWord.bytesBeforeFirstMark(candidates)
+        }
+
         let byte = bytes[index]
-        // Most bytes need no escape, so one combined test keeps this loop tight.
-        if byte >= 0x20 && byte != ASCII.quote && byte != ASCII.backslash && byte != 0xE2 {
+        if byte >= 0x20 && byte != JSONByte.quote && byte != JSONByte.backslash && byte != 0xE2 {
           index += 1
           continue
         }
@@ -48,7 +65,7 @@ public struct JSONWriter {
       }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
     }
-    out.append(ASCII.quote)
+    out.append(JSONByte.quote)
   }
 
   /// Appends `v` as compact JSON with object members in their stored order.
@@ -56,51 +73,60 @@ public struct JSONWriter {
   /// Numbers are written as their literal text without checking that it is a valid JSON number.
   /// Nesting is walked with an explicit stack, so depth is limited by memory, not the call stack.
   public static func appendValue(_ v: JSONValue, to out: inout [UInt8]) {
-    var openContainers: [OpenContainer] = []
-    var next = v
+    var current: OpenContainer
+    switch v {
+    case .array(let elements) where !elements.isEmpty:
+      out.append(JSONByte.openBracket)
+      current = OpenContainer(isObject: false, keys: [], values: elements)
+    case .object(let object) where object.count > 0:
+      out.append(JSONByte.openBrace)
+      current = OpenContainer(isObject: true, keys: object.keys, values: object.values)
+    default:
+      appendScalarOrEmpty(v, to: &out)
+      return
+    }
+
+    // Containers whose remaining members wait until a nested container is written.
+    var suspended: [OpenContainer] = []
     while true {
-      switch next {
-      case .array(let elements) where !elements.isEmpty:
-        out.append(ASCII.openBracket)
-        openContainers.append(OpenContainer(keys: nil, values: elements))
-      case .object(let object) where object.count > 0:
-        out.append(ASCII.openBrace)
-        openContainers.append(OpenContainer(keys: object.keys, values: object.values))
-      default:
-        appendScalarOrEmpty(next, to: &out)
+      while current.nextIndex < current.values.count {
+        let index = current.nextIndex
+        current.nextIndex += 1
+        if index > 0 {
+          out.append(JSONByte.comma)
+        }
+        if current.isObject {
+          appendString(current.keys[index], to: &out)
+          out.append(JSONByte.colon)
+        }
+
+        switch current.values[index] {
+        case .array(let elements) where !elements.isEmpty:
+          out.append(JSONByte.openBracket)
+          suspended.append(current)
+          current = OpenContainer(isObject: false, keys: [], values: elements)
+        case .object(let object) where object.count > 0:
+          out.append(JSONByte.openBrace)
+          suspended.append(current)
+          current = OpenContainer(isObject: true, keys: object.keys, values: object.values)
+        default:
+          appendScalarOrEmpty(current.values[index], to: &out)
+        }
       }
 
-      // Find the next member to write, closing every container that has none left.
-      var found = false
-      while let top = openContainers.last {
-        let index = top.nextIndex
-        guard index < top.values.count else {
-          out.append(top.keys == nil ? ASCII.closeBracket : ASCII.closeBrace)
-          openContainers.removeLast()
-          continue
-        }
-        if index > 0 {
-          out.append(ASCII.comma)
-        }
-        if let keys = top.keys {
-          appendString(keys[index], to: &out)
-          out.append(ASCII.colon)
-        }
-        openContainers[openContainers.count - 1].nextIndex = index + 1
-        next = top.values[index]
-        found = true
-        break
-      }
-      if !found {
+      out.append(current.isObject ? JSONByte.closeBrace : JSONByte.closeBracket)
+      guard let parent = suspended.popLast() else {
         return
       }
+      current = parent
     }
   }
 
   /// An array or object that `appendValue` has opened but not yet closed.
   private struct OpenContainer {
-    /// The object's keys, or nil for an array.
-    var keys: [String]?
+    var isObject: Bool
+    /// The object's keys, or empty for an array.
+    var keys: [String]
     var values: [JSONValue]
     var nextIndex = 0
   }
@@ -109,19 +135,19 @@ public struct JSONWriter {
   private static func appendScalarOrEmpty(_ value: JSONValue, to out: inout [UInt8]) {
     switch value {
     case .null:
-      out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
+      out.append(contentsOf: "null".utf8)
     case .bool(true):
-      out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])  // true
+      out.append(contentsOf: "true".utf8)
     case .bool(false):
-      out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])  // false
+      out.append(contentsOf: "false".utf8)
     case .number(let literal):
       out.append(contentsOf: literal.utf8)
     case .string(let text):
       appendString(text, to: &out)
     case .array:
-      out.append(contentsOf: [ASCII.openBracket, ASCII.closeBracket])
+      out.append(contentsOf: [JSONByte.openBracket, JSONByte.closeBracket])
     case .object:
-      out.append(contentsOf: [ASCII.openBrace, ASCII.closeBrace])
+      out.append(contentsOf: [JSONByte.openBrace, JSONByte.closeBrace])
     }
   }
 
@@ -129,28 +155,28 @@ public struct JSONWriter {
   private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
     let letter: UInt8
     switch byte {
-    case ASCII.quote: letter = ASCII.quote
-    case ASCII.backslash: letter = ASCII.backslash
-    case ASCII.lineFeed: letter = 0x6E  // n
-    case ASCII.carriageReturn: letter = 0x72  // r
-    case ASCII.tab: letter = 0x74  // t
+    case JSONByte.quote: letter = JSONByte.quote
+    case JSONByte.backslash: letter = JSONByte.backslash
+    case JSONByte.lineFeed: letter = 0x6E  // n
+    case JSONByte.carriageReturn: letter = 0x72  // r
+    case JSONByte.tab: letter = 0x74  // t
     case 0x08: letter = 0x62  // b
     case 0x0C: letter = 0x66  // f
     default:
       appendEscapedScalar(UInt16(byte), to: &out)
       return
     }
-    out.append(ASCII.backslash)
+    out.append(JSONByte.backslash)
     out.append(letter)
   }
 
   /// Appends `\uXXXX` with lowercase hex digits.
   private static func appendEscapedScalar(_ codeUnit: UInt16, to out: inout [UInt8]) {
-    out.append(ASCII.backslash)
+    out.append(JSONByte.backslash)
     out.append(0x75)  // u
     for shift in stride(from: 12, through: 0, by: -4) {
       let digit = UInt8(truncatingIfNeeded: codeUnit >> UInt16(shift)) & 0x0F
-      out.append(digit < 10 ? ASCII.zero + digit : 0x61 + digit - 10)
+      out.append(digit < 10 ? JSONByte.zero + digit : 0x61 + digit - 10)
     }
   }
 }
