@@ -27,8 +27,13 @@ public final class Validator {
 
   public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
     if record.names != boundNames { bind(&record) }
+    let mappingProblems = problems.count
     for (position, property) in schema.properties.enumerated() {
       guard let slot = slots[position] else { continue }
+      // A field the mapping already failed on (a bad date, say) gets no second message.
+      if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
+        continue
+      }
       check(property, at: slot, in: &record, problems: &problems)
     }
   }
