@@ -73,10 +73,11 @@ struct StepDecoder {
         "reading from the API (`resource:`) is not available in this version of hire-etl yet")
       return nil
     }
-    guard let pathNode, let path = reader.string(pathNode, "path") else {
+    guard let pathNode else {
       reader.fail(node.mark, "\(context) needs `path:` (a file, or - for standard input)")
       return nil
     }
+    guard let path = reader.string(pathNode, "path") else { return nil }
     let format: FileFormat
     if let formatNode = entries["format"]?.value {
       guard let text = reader.choice(formatNode, "format", among: FileFormat.allCases.map(\.rawValue)) else {
@@ -181,10 +182,11 @@ struct StepDecoder {
           + "write to a file with `path:` for now")
       return nil
     }
-    guard let pathNode = entries["path"]?.value, let path = reader.string(pathNode, "path") else {
+    guard let pathNode = entries["path"]?.value else {
       reader.fail(node.mark, "\(context) needs `path:` (a file, or - for standard output)")
       return nil
     }
+    guard let path = reader.string(pathNode, "path") else { return nil }
     var format = path == "-" ? FileFormat.jsonl : FileFormat(path: path)
     if let formatNode = entries["format"]?.value,
       let text = reader.choice(formatNode, "format", among: FileFormat.allCases.map(\.rawValue))

@@ -9,8 +9,8 @@ public struct MappingError: Error, Equatable, Sendable {
 /// through under its own name.
 public final class Mapper {
   private let mappings: [FieldMapping]?
-  /// For CSV input: the column index of each source field of each mapping, once bound.
-  private var columns: [[Int]] = []
+  /// For CSV input: each mapping with the column indexes of its source fields, once bound.
+  private var compiled: [CompiledField] = []
   private var boundHeader: CSVHeader?
   /// Finds the id an earlier step created for a key; nil when there is none.
   public var lookup: ((_ step: String, _ key: String) -> LookupResult)?
@@ -33,7 +33,7 @@ public final class Mapper {
     if boundHeader === header { return }
     boundHeader = header
     guard let mappings else { return }
-    columns = []
+    compiled = []
     for mapping in mappings {
       var indexes: [Int] = []
       for name in mapping.rule.sourceFields {
@@ -48,7 +48,7 @@ public final class Mapper {
         }
         indexes.append(index)
       }
-      columns.append(indexes)
+      compiled.append(CompiledField(mapping, columns: indexes))
     }
   }
 
@@ -74,8 +74,7 @@ public final class Mapper {
       output.reset()
       cells.bytes.withUnsafeBytes { buffer in
         for index in 0..<min(cells.header.names.count, cells.count) {
-          let range = cells.range(index)
-          let bytes = UnsafeRawBufferPointer(rebasing: buffer[range])
+          let bytes = UnsafeRawBufferPointer(rebasing: buffer[cells.range(index)])
           ValueConversion.setText(bytes, options: FieldOptions(), field: output.names[index],
             at: index, in: &output, problems: &problems)
         }
@@ -83,40 +82,60 @@ public final class Mapper {
       return
     }
     output.reset()
+    let fields = compiled
     cells.bytes.withUnsafeBytes { buffer in
-      for (slot, mapping) in mappings.enumerated() {
-        let indexes = columns[slot]
-        func cell(_ position: Int) -> UnsafeRawBufferPointer {
-          let column = indexes[position]
-          guard column < cells.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-          return UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
-        }
-        switch mapping.rule {
-        case .field(_, let options), .path(_, let options):
-          ValueConversion.setText(cell(0), options: options, field: mapping.name, at: slot,
+      for slot in 0..<fields.count {
+        let field = fields[slot]
+        if field.isPlainField {
+          // The common case: one column, trimmed, no conversion.
+          let column = field.columns[0]
+          let bytes =
+            column < cells.count
+            ? UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
+            : UnsafeRawBufferPointer(start: nil, count: 0)
+          ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
             in: &output, problems: &problems)
-        case .constant(let value):
-          output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
-        case .join(_, let separator, let options):
-          let parts = indexes.indices.map { String(decoding: cell($0), as: UTF8.self) }
-          ValueConversion.setJoined(parts, separator: separator, options: options,
-            field: mapping.name, at: slot, in: &output, problems: &problems)
-        case .template(let parts, let options):
-          var position = 0
-          let text = parts.map { part -> String in
-            switch part {
-            case .literal(let literal): return literal
-            case .field:
-              defer { position += 1 }
-              return TextTrim.trim(String(decoding: cell(position), as: UTF8.self))
-            }
-          }.joined()
-          ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
-            in: &output, problems: &problems)
+          continue
         }
-        resolveLookup(mapping, at: slot, in: &output, problems: &problems)
+        mapCellsSlowly(field, mappings[slot], cells, buffer, slot, &output, &problems)
       }
     }
+  }
+
+  private func mapCellsSlowly(
+    _ field: CompiledField, _ mapping: FieldMapping, _ cells: CSVCells,
+    _ buffer: UnsafeRawBufferPointer, _ slot: Int, _ output: inout OutputRecord,
+    _ problems: inout [RecordProblem]
+  ) {
+    func cell(_ position: Int) -> UnsafeRawBufferPointer {
+      let column = field.columns[position]
+      guard column < cells.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+      return UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
+    }
+    switch mapping.rule {
+    case .field(_, let options), .path(_, let options):
+      ValueConversion.setText(cell(0), options: options, field: mapping.name, at: slot,
+        in: &output, problems: &problems)
+    case .constant(let value):
+      output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
+    case .join(_, let separator, let options):
+      let parts = field.columns.indices.map { String(decoding: cell($0), as: UTF8.self) }
+      ValueConversion.setJoined(parts, separator: separator, options: options,
+        field: mapping.name, at: slot, in: &output, problems: &problems)
+    case .template(let parts, let options):
+      var position = 0
+      let text = parts.map { part -> String in
+        switch part {
+        case .literal(let literal): return literal
+        case .field:
+          defer { position += 1 }
+          return TextTrim.trim(String(decoding: cell(position), as: UTF8.self))
+        }
+      }.joined()
+      ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+        in: &output, problems: &problems)
+    }
+    resolveLookup(mapping, at: slot, in: &output, problems: &problems)
   }
 
   private func mapObject(
@@ -228,6 +247,29 @@ extension MappingRule {
       options.lookup
     case .constant:
       nil
+    }
+  }
+}
+
+/// A mapping bound to CSV column indexes, kept in a class so the per-row loop reads it without
+/// copying the rule and its options.
+private final class CompiledField {
+  let name: String
+  let options: FieldOptions
+  let columns: [Int]
+  /// A `field` rule with no conversion: the row loop copies the trimmed bytes straight across.
+  let isPlainField: Bool
+
+  init(_ mapping: FieldMapping, columns: [Int]) {
+    name = mapping.name
+    self.columns = columns
+    switch mapping.rule {
+    case .field(_, let options), .path(_, let options):
+      self.options = options
+      isPlainField = options.isPlain
+    default:
+      self.options = FieldOptions()
+      isPlainField = false
     }
   }
 }

@@ -11,28 +11,42 @@ public enum OutputValue: Equatable, Sendable {
 }
 
 /// A record after mapping: named output fields in order. A nil value is a field left out.
+///
+/// The text bytes live in a shared buffer that `reset()` empties, so a copy of a record is valid
+/// only until the original is reset; the runner maps every record into the same instance.
 public struct OutputRecord {
   public var names: [String]
   public var values: [OutputValue?]
-  public var arena: [UInt8]
+  public private(set) var arena: ByteBuffer
 
   public init(names: [String]) {
     self.names = names
     self.values = Array(repeating: nil, count: names.count)
-    self.arena = []
-    arena.reserveCapacity(1024)
+    self.arena = ByteBuffer(capacity: 1024)
   }
 
   /// Empties the values, keeping the names and the arena's storage.
   public mutating func reset() {
     for index in values.indices { values[index] = nil }
-    arena.removeAll(keepingCapacity: true)
+    arena.removeAll()
   }
 
   public mutating func setText(_ index: Int, _ bytes: UnsafeRawBufferPointer) {
     let start = arena.count
-    arena.append(contentsOf: bytes)
+    arena.append(bytes)
     values[index] = .text(start..<arena.count)
+  }
+
+  /// Appends text to the arena and returns where it lies.
+  public mutating func appendText(_ text: String) -> Range<Int> {
+    let start = arena.count
+    arena.append(text)
+    return start..<arena.count
+  }
+
+  /// The bytes of a text value, valid until the record is next changed.
+  public func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+    arena.bytes(range)
   }
 
   public mutating func setText(_ index: Int, _ text: String) {
@@ -41,7 +55,7 @@ public struct OutputRecord {
   }
 
   public func string(_ range: Range<Int>) -> String {
-    String(decoding: arena[range], as: UTF8.self)
+    arena.string(range)
   }
 
   public func index(of name: String) -> Int? { names.firstIndex(of: name) }

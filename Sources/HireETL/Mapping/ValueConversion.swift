@@ -168,9 +168,7 @@ enum ValueConversion {
     case .bool(let flag): return .bool(flag)
     case .number(let literal): return Int(literal).map { .integer($0) } ?? .json(value)
     case .string(let text):
-      let start = output.arena.count
-      output.arena.append(contentsOf: text.utf8)
-      return .text(start..<output.arena.count)
+      return .text(output.appendText(text))
     case .array, .object: return .json(value)
     }
   }

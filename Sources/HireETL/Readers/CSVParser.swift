@@ -11,6 +11,8 @@ final class CSVParser {
 
   /// The cells of the row last returned by `nextRow()`, back to back.
   private(set) var cells: [UInt8] = []
+  /// The row being parsed; copied into `cells` in one piece when the row ends.
+  private let building = ByteBuffer(capacity: 4096)
   private(set) var ends: [Int] = []
   /// The line where the row last returned starts.
   private(set) var rowLine = 1
@@ -71,6 +73,9 @@ final class CSVParser {
     quotedStops.deallocate()
   }
 
+  /// Decoded bytes parsed so far, for estimating how many rows the file holds.
+  var parsedBytes: Int { chunkOffset + position }
+
   /// Skips the first line of the read-ahead bytes (an Excel `sep=` line), `byteCount` bytes
   /// long with its line break.
   func skipFirstLine(byteCount: Int) {
@@ -81,7 +86,7 @@ final class CSVParser {
 
   /// Parses the next row into `cells` and `ends`; returns false at the end of the input.
   func nextRow() throws(ReaderFailure) -> Bool {
-    cells.removeAll(keepingCapacity: true)
+    building.removeAll()
     ends.removeAll(keepingCapacity: true)
     problems.removeAll(keepingCapacity: true)
     cellStart = 0
@@ -92,11 +97,21 @@ final class CSVParser {
         let loaded = finished ? false : try loadChunk()
         if !loaded {
           finished = true
-          return finishAtEnd()
+          let row = finishAtEnd()
+          if row { publishRow() }
+          return row
         }
       }
-      if try parseChunk() { return true }
+      if try parseChunk() {
+        publishRow()
+        return true
+      }
     }
+  }
+
+  private func publishRow() {
+    cells.removeAll(keepingCapacity: true)
+    cells.append(contentsOf: UnsafeBufferPointer(start: building.storage, count: building.count))
   }
 
   private func loadChunk() throws(ReaderFailure) -> Bool {
@@ -159,19 +174,17 @@ final class CSVParser {
 
   @inline(__always)
   private func endCell() {
-    ends.append(cells.count)
+    ends.append(building.count)
   }
 
   @inline(__always)
   private func append(_ base: UnsafeRawPointer, _ from: Int, _ to: Int) {
-    if to > from {
-      cells.append(contentsOf: UnsafeRawBufferPointer(start: base + from, count: to - from))
-    }
+    building.append(base + from, count: to - from)
   }
 
   private func checkFieldSize(_ index: Int) throws(ReaderFailure) {
     let start = ends.last ?? 0
-    if cells.count - start > fieldSizeLimit {
+    if building.count - start > fieldSizeLimit {
       throw ReaderFailure(
         SourceLocation(file: path, line: rowLine),
         "a field of the row that starts here is larger than the field size limit of "
@@ -250,7 +263,7 @@ final class CSVParser {
         if byte == quote {
           state = .quoteInQuoted
         } else {
-          cells.append(byte)
+          building.append(byte)
           if byte == Self.carriageReturn || !previousWasCarriageReturn { newLine(at: stop) }
           if byte == Self.lineFeed { lineStartOffset = chunkOffset + stop + 1 }
           previousWasCarriageReturn = byte == Self.carriageReturn
@@ -258,7 +271,7 @@ final class CSVParser {
       case .quoteInQuoted:
         let byte = bytes[index]
         if byte == quote {
-          cells.append(quote)
+          building.append(quote)
           state = .quoted
           index += 1
         } else if byte == delimiter {
@@ -282,7 +295,7 @@ final class CSVParser {
   }
 
   private func strayQuote(at index: Int, _ base: UnsafeRawPointer) {
-    cells.append(quote)
+    building.append(quote)
     if lenientQuotes { return }
     problems.append(
       RecordProblem(

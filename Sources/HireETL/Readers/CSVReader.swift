@@ -20,6 +20,7 @@ public final class CSVReader: RecordReader {
     var statistics = ReaderStatistics()
     statistics.blankSkipped = blankSkipped
     statistics.bytesRead = stream.rawBytesRead
+    statistics.bytesParsed = parser?.parsedBytes ?? 0
     statistics.totalBytes = stream.totalBytes
     statistics.encoding = stream.detectedEncoding
     statistics.notes = stream.notes.map(\.message)

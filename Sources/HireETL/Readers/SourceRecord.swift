@@ -85,6 +85,9 @@ public struct ReaderStatistics: Equatable, Sendable {
   /// Blank lines, and CSV rows whose cells are all empty, skipped without producing a record.
   public var blankSkipped = 0
   public var bytesRead = 0
+  /// Bytes of decoded text turned into records so far; unlike `bytesRead` it does not count
+  /// what is buffered ahead. Zero when the reader does not track it.
+  public var bytesParsed = 0
   public var totalBytes: Int?
   public var encoding: TextEncoding = .utf8
   public var notes: [String] = []

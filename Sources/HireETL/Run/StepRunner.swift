@@ -227,7 +227,8 @@ final class StepRunner {
     if !keysSized && !step.key.isEmpty && report.read >= 10_000, let total = statistics.totalBytes {
       // Size the key table once for the whole file, so it never doubles near the end.
       keysSized = true
-      let bytesPerRecord = max(1, statistics.bytesRead / report.read)
+      let parsed = statistics.bytesParsed > 0 ? statistics.bytesParsed : statistics.bytesRead
+      let bytesPerRecord = max(1, parsed / report.read)
       keys.expect(total / bytesPerRecord + total / bytesPerRecord / 16)
     }
     guard now - last >= 0.2 else { return last }

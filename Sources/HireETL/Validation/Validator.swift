@@ -12,8 +12,12 @@ public final class Validator {
   /// Output fields that are not schema properties, in the order first seen.
   public private(set) var unknownFields: [String] = []
 
+  /// The schema's properties boxed, so the per-record loop does not copy them.
+  private let checks: [PropertyBox]
+
   public init(schema: Schema) {
     self.schema = schema
+    self.checks = schema.properties.map(PropertyBox.init)
   }
 
   /// The output names with any defaulted property the mapping leaves out added at the end.
@@ -28,8 +32,10 @@ public final class Validator {
   public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
     if record.names != boundNames { bind(&record) }
     let mappingProblems = problems.count
-    for (position, property) in schema.properties.enumerated() {
+    let properties = checks
+    for position in 0..<properties.count {
       guard let slot = slots[position] else { continue }
+      let property = properties[position].property
       // A field the mapping already failed on (a bad date, say) gets no second message.
       if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
         continue
@@ -120,6 +126,16 @@ public final class Validator {
       }
     }
     if property.isEmail {
+      let bytes = record.bytes(range)
+      if let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20,
+        let valid = EmailAddress.isValidASCII(bytes)
+      {
+        if !valid {
+          problems.append(
+            RecordProblem(field: name, rule: "format", message: "\(name) is not a valid e-mail address"))
+        }
+        return
+      }
       let original = record.string(range)
       let trimmed = TextTrim.trim(original)
       if trimmed.isEmpty {
@@ -140,5 +156,13 @@ public final class Validator {
       message += "; add `type: string` to its mapping to convert it"
     }
     return RecordProblem(field: property.name, rule: "type", message: message)
+  }
+}
+
+private final class PropertyBox {
+  let property: Schema.Property
+
+  init(_ property: Schema.Property) {
+    self.property = property
   }
 }

@@ -59,9 +59,7 @@ public final class JSONLinesRecordWriter: RecordWriter {
     case .null:
       line.append(contentsOf: "null".utf8)
     case .text(let range):
-      record.arena.withUnsafeBytes { arena in
-        JSONWriter.appendString(UnsafeRawBufferPointer(rebasing: arena[range]), to: &line)
-      }
+      JSONWriter.appendString(record.bytes(range), to: &line)
     case .integer(let number):
       line.append(contentsOf: String(number).utf8)
     case .bool(let flag):
@@ -120,7 +118,7 @@ public final class CSVRecordWriter: RecordWriter {
   private static func cellBytes(_ value: OutputValue, of record: OutputRecord) -> [UInt8] {
     switch value {
     case .null: return []
-    case .text(let range): return Array(record.arena[range])
+    case .text(let range): return Array(record.bytes(range))
     case .integer(let number): return Array(String(number).utf8)
     case .bool(let flag): return Array((flag ? "true" : "false").utf8)
     case .json(.string(let text)): return Array(text.utf8)
