@@ -92,7 +92,7 @@ final class CSVParser {
         let loaded = finished ? false : try loadChunk()
         if !loaded {
           finished = true
-          return finishAtEnd()
+          return try finishAtEnd()
         }
       }
       if try parseChunk() { return true }
@@ -140,7 +140,7 @@ final class CSVParser {
     return charactersBeforeChunk + Self.countCharacters(chunk, from: 0, to: index) + 1
   }
 
-  private func finishAtEnd() -> Bool {
+  private func finishAtEnd() throws(ReaderFailure) -> Bool {
     switch state {
     case .rowStart:
       return false
@@ -149,16 +149,17 @@ final class CSVParser {
         RecordProblem(
           field: nil, rule: "csv_quote",
           message: "the quoted field that starts on line \(rowLine) is never closed"))
-      endCell()
+      try endCell()
     case .fieldStart, .unquoted, .quoteInQuoted:
-      endCell()
+      try endCell()
     }
     state = .rowStart
     return true
   }
 
   @inline(__always)
-  private func endCell() {
+  private func endCell() throws(ReaderFailure) {
+    try checkFieldSize()
     ends.append(cells.count)
   }
 
@@ -169,7 +170,7 @@ final class CSVParser {
     }
   }
 
-  private func checkFieldSize(_ index: Int) throws(ReaderFailure) {
+  private func checkFieldSize() throws(ReaderFailure) {
     let start = ends.last ?? 0
     if cells.count - start > fieldSizeLimit {
       throw ReaderFailure(
@@ -218,16 +219,16 @@ final class CSVParser {
         append(base, index, stop)
         index = stop
         if stop == end {
-          try checkFieldSize(index)
+          try checkFieldSize()
           return false
         }
         let byte = bytes[stop]
         index += 1
         if byte == delimiter {
-          endCell()
+          try endCell()
           state = .fieldStart
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-          endCell()
+          try endCell()
           newLine(at: stop)
           skipLineFeed = byte == Self.carriageReturn
           state = .rowStart
@@ -242,7 +243,7 @@ final class CSVParser {
         append(base, index, stop)
         index = stop
         if stop == end {
-          try checkFieldSize(index)
+          try checkFieldSize()
           return false
         }
         let byte = bytes[stop]
@@ -262,11 +263,11 @@ final class CSVParser {
           state = .quoted
           index += 1
         } else if byte == delimiter {
-          endCell()
+          try endCell()
           state = .fieldStart
           index += 1
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-          endCell()
+          try endCell()
           newLine(at: index)
           skipLineFeed = byte == Self.carriageReturn
           state = .rowStart
