@@ -261,6 +261,7 @@ final class CSVParser {
         if byte == quote {
           cells.append(quote)
           state = .quoted
+          previousWasCarriageReturn = false
           index += 1
         } else if byte == delimiter {
           try endCell()
