@@ -67,7 +67,8 @@ public final class CSVReader: RecordReader {
     } else if path.lowercased().hasSuffix(".tsv") {
       delimiter = UInt8(ascii: "\t")
     } else {
-      delimiter = CSVDialect.sniff(readAhead, quote: options.quote)
+      delimiter = CSVDialect.sniff(
+        readAhead, quote: options.quote, rowsAbove: max(options.headerRow - 1, 0))
     }
     let parser = CSVParser(
       stream: stream, path: path, options: options, delimiter: delimiter, prefix: prefix)
