@@ -57,6 +57,7 @@ public final class JSONLinesReader: RecordReader {
       }
       let rest = UnsafeRawBufferPointer(rebasing: chunk[position...])
       if let found = rest.firstIndex(of: 0x0A) {
+        if pending.count + found > lineSizeLimit { throw lineTooLong() }
         let start = position
         position += found + 1
         line += 1
@@ -68,13 +69,16 @@ public final class JSONLinesReader: RecordReader {
       }
       pending.append(contentsOf: rest)
       position = chunk.count
-      if pending.count > lineSizeLimit {
-        throw ReaderFailure(
-          SourceLocation(file: path, line: line + 1),
-          "the line is longer than the line size limit of \(lineSizeLimit) bytes; raise "
-            + "`field_size_limit` if it is really that long")
-      }
+      if pending.count > lineSizeLimit { throw lineTooLong() }
     }
+  }
+
+  /// Returns the failure for a line longer than `lineSizeLimit`, which `line` does not count yet.
+  private func lineTooLong() -> ReaderFailure {
+    ReaderFailure(
+      SourceLocation(file: path, line: line + 1),
+      "the line is longer than the line size limit of \(lineSizeLimit) bytes; raise "
+        + "`field_size_limit` if it is really that long")
   }
 
   private func parse(_ raw: UnsafeRawBufferPointer) -> SourceRecord? {
