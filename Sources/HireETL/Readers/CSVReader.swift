@@ -12,6 +12,8 @@ public final class CSVReader: RecordReader {
   private var rawHeaderCount = 0
   private var recordCount = 0
   private var blankSkipped = 0
+  /// The failure that stopped the read, thrown again by every later call.
+  private var failure: ReaderFailure?
   public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
 
   public var columnNames: [String]? { header?.names }
@@ -33,6 +35,16 @@ public final class CSVReader: RecordReader {
   }
 
   public func next() throws(ReaderFailure) -> SourceRecord? {
+    if let failure { throw failure }
+    do {
+      return try nextRecord()
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+
+  private func nextRecord() throws(ReaderFailure) -> SourceRecord? {
     let parser = try preparedParser()
     while try parser.nextRow() {
       if header == nil {

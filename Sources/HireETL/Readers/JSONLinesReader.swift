@@ -12,6 +12,8 @@ public final class JSONLinesReader: RecordReader {
   private var recordCount = 0
   private var blankSkipped = 0
   private var finished = false
+  /// The failure that stopped the read, thrown again by every later call.
+  private var failure: ReaderFailure?
 
   public var columnNames: [String]? { nil }
 
@@ -34,9 +36,15 @@ public final class JSONLinesReader: RecordReader {
   }
 
   public func next() throws(ReaderFailure) -> SourceRecord? {
-    while true {
-      guard let lineBytes = try nextLine() else { return nil }
-      if let record = parse(lineBytes) { return record }
+    if let failure { throw failure }
+    do {
+      while true {
+        guard let lineBytes = try nextLine() else { return nil }
+        if let record = parse(lineBytes) { return record }
+      }
+    } catch {
+      failure = error
+      throw error
     }
   }
 
