@@ -387,6 +387,15 @@ private let csvRowCases: [CSVCase] = [
         quoteProblem("the quoted field that starts on line 3 is never closed")),
     ]),
   CSVCase(
+    name: "unclosed quote after multi-line field",
+    input: utf8("id,notes,more\n1,\"a\nb\",\"open\nend"),
+    header: ["id", "notes", "more"],
+    rows: [
+      row(
+        2, ["1", "a\nb", "open\nend"],
+        quoteProblem("the quoted field that starts on line 3 is never closed"))
+    ]),
+  CSVCase(
     name: "field at size limit accepted",
     input: utf8("name,note\nAnn,12345678\nBo,\"1234\"\"678\"\n"),
     options: options { $0.fieldSizeLimit = 8 },

@@ -37,6 +37,8 @@ final class CSVParser {
   private var state = State.rowStart
   private var line = 1
   private var skipLineFeed = false
+  /// The line where the last quoted field opened, which can lie below `rowLine`.
+  private var quotedFieldLine = 1
   private var previousWasCarriageReturn = false
   private var cellStart = 0
   private var lineStartOffset = 0
@@ -148,7 +150,7 @@ final class CSVParser {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_quote",
-          message: "the quoted field that starts on line \(rowLine) is never closed"))
+          message: "the quoted field that starts on line \(quotedFieldLine) is never closed"))
       try endCell()
     case .fieldStart, .unquoted, .quoteInQuoted:
       try endCell()
@@ -208,6 +210,7 @@ final class CSVParser {
       case .fieldStart:
         if bytes[index] == quote {
           state = .quoted
+          quotedFieldLine = line
           previousWasCarriageReturn = false
           index += 1
         } else {
