@@ -20,9 +20,10 @@ enum CSVDialect {
   }
 
   /// Picks the candidate that splits the header line into the most fields and splits the lines
-  /// after it the same way; a comma when no candidate appears.
-  static func sniff(_ bytes: UnsafeRawBufferPointer, quote: UInt8) -> UInt8 {
-    let lines = countPerLine(bytes, quote: quote, maxLines: 20)
+  /// after it the same way, or a comma when no candidate appears. The first `rowsAbove` rows,
+  /// blank ones included, are above the header and left out.
+  static func sniff(_ bytes: UnsafeRawBufferPointer, quote: UInt8, rowsAbove: Int) -> UInt8 {
+    let lines = countPerLine(bytes, quote: quote, rowsAbove: rowsAbove, maxLines: 20)
     guard let header = lines.first else { return UInt8(ascii: ",") }
     var best = UInt8(ascii: ",")
     var bestScore = (0, 0)
@@ -39,17 +40,27 @@ enum CSVDialect {
 
   /// Counts each candidate outside quotes, line by line.
   private static func countPerLine(
-    _ bytes: UnsafeRawBufferPointer, quote: UInt8, maxLines: Int
+    _ bytes: UnsafeRawBufferPointer, quote: UInt8, rowsAbove: Int, maxLines: Int
   ) -> [[Int]] {
     var lines: [[Int]] = []
     var counts = [Int](repeating: 0, count: candidates.count)
     var inQuotes = false
     var lineHasText = false
+    var rowsToSkip = rowsAbove
+    var previousWasCarriageReturn = false
     for byte in bytes {
       if byte == quote {
         inQuotes.toggle()
       } else if !inQuotes && (byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")) {
-        if lineHasText { lines.append(counts) }
+        // The LF of a CRLF ends the same row as its CR.
+        let endsRowAgain = byte == UInt8(ascii: "\n") && previousWasCarriageReturn
+        previousWasCarriageReturn = byte == UInt8(ascii: "\r")
+        if endsRowAgain { continue }
+        if rowsToSkip > 0 {
+          rowsToSkip -= 1
+        } else if lineHasText {
+          lines.append(counts)
+        }
         if lines.count >= maxLines { return lines }
         counts = [Int](repeating: 0, count: candidates.count)
         lineHasText = false
@@ -57,6 +68,7 @@ enum CSVDialect {
       } else if !inQuotes, let slot = candidates.firstIndex(of: byte) {
         counts[slot] += 1
       }
+      previousWasCarriageReturn = false
       lineHasText = true
     }
     // A last line without a line break counts only when it is all there is.

@@ -39,6 +39,8 @@ final class CSVParser {
   private var state = State.rowStart
   private var line = 1
   private var skipLineFeed = false
+  /// The line where the last quoted field opened, which can lie below `rowLine`.
+  private var quotedFieldLine = 1
   private var previousWasCarriageReturn = false
   private var cellStart = 0
   private var lineStartOffset = 0
@@ -97,7 +99,7 @@ final class CSVParser {
         let loaded = finished ? false : try loadChunk()
         if !loaded {
           finished = true
-          let row = finishAtEnd()
+          let row = try finishAtEnd()
           if row { publishRow() }
           return row
         }
@@ -155,7 +157,7 @@ final class CSVParser {
     return charactersBeforeChunk + Self.countCharacters(chunk, from: 0, to: index) + 1
   }
 
-  private func finishAtEnd() -> Bool {
+  private func finishAtEnd() throws(ReaderFailure) -> Bool {
     switch state {
     case .rowStart:
       return false
@@ -163,17 +165,18 @@ final class CSVParser {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_quote",
-          message: "the quoted field that starts on line \(rowLine) is never closed"))
-      endCell()
+          message: "the quoted field that starts on line \(quotedFieldLine) is never closed"))
+      try endCell()
     case .fieldStart, .unquoted, .quoteInQuoted:
-      endCell()
+      try endCell()
     }
     state = .rowStart
     return true
   }
 
   @inline(__always)
-  private func endCell() {
+  private func endCell() throws(ReaderFailure) {
+    try checkFieldSize()
     ends.append(building.count)
   }
 
@@ -182,7 +185,7 @@ final class CSVParser {
     building.append(base + from, count: to - from)
   }
 
-  private func checkFieldSize(_ index: Int) throws(ReaderFailure) {
+  private func checkFieldSize() throws(ReaderFailure) {
     let start = ends.last ?? 0
     if building.count - start > fieldSizeLimit {
       throw ReaderFailure(
@@ -220,6 +223,7 @@ final class CSVParser {
       case .fieldStart:
         if bytes[index] == quote {
           state = .quoted
+          quotedFieldLine = line
           previousWasCarriageReturn = false
           index += 1
         } else {
@@ -231,16 +235,16 @@ final class CSVParser {
         append(base, index, stop)
         index = stop
         if stop == end {
-          try checkFieldSize(index)
+          try checkFieldSize()
           return false
         }
         let byte = bytes[stop]
         index += 1
         if byte == delimiter {
-          endCell()
+          try endCell()
           state = .fieldStart
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-          endCell()
+          try endCell()
           newLine(at: stop)
           skipLineFeed = byte == Self.carriageReturn
           state = .rowStart
@@ -255,7 +259,7 @@ final class CSVParser {
         append(base, index, stop)
         index = stop
         if stop == end {
-          try checkFieldSize(index)
+          try checkFieldSize()
           return false
         }
         let byte = bytes[stop]
@@ -273,13 +277,14 @@ final class CSVParser {
         if byte == quote {
           building.append(quote)
           state = .quoted
+          previousWasCarriageReturn = false
           index += 1
         } else if byte == delimiter {
-          endCell()
+          try endCell()
           state = .fieldStart
           index += 1
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-          endCell()
+          try endCell()
           newLine(at: index)
           skipLineFeed = byte == Self.carriageReturn
           state = .rowStart

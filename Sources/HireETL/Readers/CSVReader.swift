@@ -12,6 +12,8 @@ public final class CSVReader: RecordReader {
   private var rawHeaderCount = 0
   private var recordCount = 0
   private var blankSkipped = 0
+  /// The failure that stopped the read, thrown again by every later call.
+  private var failure: ReaderFailure?
   public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
 
   public var columnNames: [String]? { header?.names }
@@ -34,6 +36,16 @@ public final class CSVReader: RecordReader {
   }
 
   public func next() throws(ReaderFailure) -> SourceRecord? {
+    if let failure { throw failure }
+    do {
+      return try nextRecord()
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+
+  private func nextRecord() throws(ReaderFailure) -> SourceRecord? {
     let parser = try preparedParser()
     while try parser.nextRow() {
       if header == nil {
@@ -68,7 +80,8 @@ public final class CSVReader: RecordReader {
     } else if path.lowercased().hasSuffix(".tsv") {
       delimiter = UInt8(ascii: "\t")
     } else {
-      delimiter = CSVDialect.sniff(readAhead, quote: options.quote)
+      delimiter = CSVDialect.sniff(
+        readAhead, quote: options.quote, rowsAbove: max(options.headerRow - 1, 0))
     }
     let parser = CSVParser(
       stream: stream, path: path, options: options, delimiter: delimiter, prefix: prefix)

@@ -12,6 +12,8 @@ public final class JSONLinesReader: RecordReader {
   private var recordCount = 0
   private var blankSkipped = 0
   private var finished = false
+  /// The failure that stopped the read, thrown again by every later call.
+  private var failure: ReaderFailure?
 
   public var columnNames: [String]? { nil }
 
@@ -34,9 +36,15 @@ public final class JSONLinesReader: RecordReader {
   }
 
   public func next() throws(ReaderFailure) -> SourceRecord? {
-    while true {
-      guard let lineBytes = try nextLine() else { return nil }
-      if let record = parse(lineBytes) { return record }
+    if let failure { throw failure }
+    do {
+      while true {
+        guard let lineBytes = try nextLine() else { return nil }
+        if let record = parse(lineBytes) { return record }
+      }
+    } catch {
+      failure = error
+      throw error
     }
   }
 
@@ -57,6 +65,7 @@ public final class JSONLinesReader: RecordReader {
       }
       let rest = UnsafeRawBufferPointer(rebasing: chunk[position...])
       if let found = rest.firstIndex(of: 0x0A) {
+        if pending.count + found > lineSizeLimit { throw lineTooLong() }
         let start = position
         position += found + 1
         line += 1
@@ -68,13 +77,16 @@ public final class JSONLinesReader: RecordReader {
       }
       pending.append(contentsOf: rest)
       position = chunk.count
-      if pending.count > lineSizeLimit {
-        throw ReaderFailure(
-          SourceLocation(file: path, line: line + 1),
-          "the line is longer than the line size limit of \(lineSizeLimit) bytes; raise "
-            + "`field_size_limit` if it is really that long")
-      }
+      if pending.count > lineSizeLimit { throw lineTooLong() }
     }
+  }
+
+  /// Returns the failure for a line longer than `lineSizeLimit`, which `line` does not count yet.
+  private func lineTooLong() -> ReaderFailure {
+    ReaderFailure(
+      SourceLocation(file: path, line: line + 1),
+      "the line is longer than the line size limit of \(lineSizeLimit) bytes; raise "
+        + "`field_size_limit` if it is really that long")
   }
 
   private func parse(_ raw: UnsafeRawBufferPointer) -> SourceRecord? {
