@@ -371,6 +371,14 @@ private let csvRowCases: [CSVCase] = [
       row(3, ["Bo", "Rome"]),
     ]),
   CSVCase(
+    name: "padding after closing quote",
+    input: utf8("name,city\n\"Ann\"  ,Oslo\n\"Bo\"\t\r\n"),
+    header: ["name", "city"],
+    rows: [
+      row(2, ["Ann", "Oslo"]),
+      row(3, ["Bo"], columnsProblem("line 3 has 1 fields but the header has 2")),
+    ]),
+  CSVCase(
     name: "lenient quotes keep quote",
     input: utf8("name,size\nAnn,5\" disk\n\"Bo\"b,7\n"),
     options: options { $0.lenientQuotes = true },

@@ -163,27 +163,13 @@ struct ATSExportTests {
   }
 
   /// Each Bullhorn candidate row pads a quoted value with spaces after its closing quote
-  /// (`"Boston MA    " ,`). That is text after a closing quote, which only `lenientQuotes`
-  /// accepts.
-  @Test func bullhornPaddingAfterQuoteFlagged() throws {
+  /// (`"Boston MA    " ,`). Padding before a delimiter is dropped without a problem.
+  @Test func bullhornPaddingAfterQuoteDropped() throws {
     let path = "ats-exports/bullhorn-dataloader-Candidate.csv"
-    let strict = try readCorpusCSV(path)
-    let expected = (2...4).map { line in
-      [
-        RecordProblem(
-          field: nil, rule: "csv_quote",
-          message: "line \(line), column 2123: text after the closing quote of a field; a field "
-            + "is either wholly quoted or not quoted, or set `lenient_quotes: true`")
-      ]
-    }
-    #expect(strict.problems == expected)
-
-    var options = CSVOptions()
-    options.lenientQuotes = true
-    let lenient = try readCorpusCSV(path, options: options)
-    let column = try #require(lenient.columnNames?.firstIndex(of: "desiredLocations"))
-    #expect(lenient.records.allSatisfy { $0.problems.isEmpty })
-    #expect(lenient.rows.map { $0[column] } == Array(repeating: "Boston MA     ", count: 3))
+    let result = try readCorpusCSV(path)
+    let column = try #require(result.columnNames?.firstIndex(of: "desiredLocations"))
+    #expect(result.records.allSatisfy { $0.problems.isEmpty })
+    #expect(result.rows.map { $0[column] } == Array(repeating: "Boston MA    ", count: 3))
   }
 
   @Test func bullhornJobSubmissionLinksRecords() throws {

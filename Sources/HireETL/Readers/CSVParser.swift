@@ -4,10 +4,14 @@
 final class CSVParser {
   private enum State {
     case rowStart, fieldStart, unquoted, quoted, quoteInQuoted
+    /// Spaces or tabs after a closing quote, as padded exports write them; they are dropped.
+    case paddingAfterQuote
   }
 
   private static let lineFeed = UInt8(ascii: "\n")
   private static let carriageReturn = UInt8(ascii: "\r")
+  private static let space = UInt8(ascii: " ")
+  private static let tab = UInt8(ascii: "\t")
 
   /// The cells of the row last returned by `nextRow()`, back to back.
   private(set) var cells: [UInt8] = []
@@ -47,6 +51,8 @@ final class CSVParser {
   /// Characters of the current line that lie in earlier chunks, for error columns.
   private var charactersBeforeChunk = 0
   private var finished = false
+  /// Spaces and tabs seen after a closing quote, put back if text follows them.
+  private var padding: [UInt8] = []
 
   init(stream: UTF8Stream, path: String, options: CSVOptions, delimiter: UInt8, prefix: ByteBuffer?) {
     self.stream = stream
@@ -167,7 +173,7 @@ final class CSVParser {
           field: nil, rule: "csv_quote",
           message: "the quoted field that starts on line \(quotedFieldLine) is never closed"))
       try endCell()
-    case .fieldStart, .unquoted, .quoteInQuoted:
+    case .fieldStart, .unquoted, .quoteInQuoted, .paddingAfterQuote:
       try endCell()
     }
     state = .rowStart
@@ -272,9 +278,14 @@ final class CSVParser {
           if byte == Self.lineFeed { lineStartOffset = chunkOffset + stop + 1 }
           previousWasCarriageReturn = byte == Self.carriageReturn
         }
-      case .quoteInQuoted:
+      case .quoteInQuoted, .paddingAfterQuote:
         let byte = bytes[index]
-        if byte == quote {
+        if (byte == Self.space || byte == Self.tab) && byte != delimiter {
+          if state == .quoteInQuoted { padding.removeAll(keepingCapacity: true) }
+          padding.append(byte)
+          state = .paddingAfterQuote
+          index += 1
+        } else if byte == quote && state == .quoteInQuoted {
           building.append(quote)
           state = .quoted
           previousWasCarriageReturn = false
@@ -291,7 +302,10 @@ final class CSVParser {
           index += 1
           return true
         } else {
-          textAfterClosingQuote(at: index)
+          // Text after the padding: the padding was part of the text after all.
+          let paddingLength = state == .paddingAfterQuote ? padding.count : 0
+          for space in padding.prefix(paddingLength) { building.append(space) }
+          textAfterClosingQuote(at: index, backBy: paddingLength)
           state = .unquoted
         }
       }
@@ -310,12 +324,12 @@ final class CSVParser {
           + "`lenient_quotes: true`"))
   }
 
-  private func textAfterClosingQuote(at index: Int) {
+  private func textAfterClosingQuote(at index: Int, backBy padding: Int) {
     if lenientQuotes { return }
     problems.append(
       RecordProblem(
         field: nil, rule: "csv_quote",
-        message: "line \(line), column \(column(at: index)): text after the closing quote of a "
+        message: "line \(line), column \(column(at: index) - padding): text after the closing quote of a "
           + "field; a field is either wholly quoted or not quoted, or set `lenient_quotes: true`"))
   }
 }
