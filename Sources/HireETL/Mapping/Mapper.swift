@@ -190,7 +190,7 @@ public final class Mapper {
     case .null: return
     case .text(let range): key = output.string(range)
     case .integer(let number): key = String(number)
-    case .json(let json): key = Self.text(of: json)
+    case .json(let index): key = Self.text(of: output.jsonValues[index])
     case .bool(let flag): key = String(flag)
     }
     switch lookup?(step, key) ?? .missing {

@@ -6,8 +6,10 @@ public enum OutputValue: Equatable, Sendable {
   case text(Range<Int>)
   case integer(Int)
   case bool(Bool)
-  /// A JSON value carried over as it was: a number kept as written, an object or an array.
-  case json(JSONValue)
+  /// A JSON value carried over as it was (a number kept as written, an object or an array), at
+  /// this index of `OutputRecord.jsonValues`. Keeping it out of line makes every case trivial to
+  /// copy, which the per-field loop relies on for speed.
+  case json(Int)
 }
 
 /// A record after mapping: named output fields in order. A nil value is a field left out.
@@ -18,6 +20,7 @@ public struct OutputRecord {
   public var names: [String]
   public var values: [OutputValue?]
   public private(set) var arena: ByteBuffer
+  public private(set) var jsonValues: [JSONValue] = []
 
   public init(names: [String]) {
     self.names = names
@@ -29,12 +32,19 @@ public struct OutputRecord {
   public mutating func reset() {
     for index in values.indices { values[index] = nil }
     arena.removeAll()
+    if !jsonValues.isEmpty { jsonValues.removeAll(keepingCapacity: true) }
   }
 
   public mutating func setText(_ index: Int, _ bytes: UnsafeRawBufferPointer) {
     let start = arena.count
     arena.append(bytes)
     values[index] = .text(start..<arena.count)
+  }
+
+  /// Keeps a JSON value with the record and returns the output value that refers to it.
+  public mutating func storeJSON(_ value: JSONValue) -> OutputValue {
+    jsonValues.append(value)
+    return .json(jsonValues.count - 1)
   }
 
   /// Appends text to the arena and returns where it lies.
@@ -67,7 +77,7 @@ public struct OutputRecord {
     case .text(let range): .string(string(range))
     case .integer(let number): .number(String(number))
     case .bool(let flag): .bool(flag)
-    case .json(let json): json
+    case .json(let index): jsonValues[index]
     }
   }
 

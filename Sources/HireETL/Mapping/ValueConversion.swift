@@ -61,7 +61,7 @@ enum ValueConversion {
     case .string(let text)?:
       setString(text, options: options, field: field, at: slot, in: &output, problems: &problems)
     case .number(let literal)? where options.type == nil && options.isPlain:
-      output.values[slot] = .json(.number(literal))
+      output.values[slot] = output.storeJSON(.number(literal))
     case .bool(let flag)? where (options.type == nil && options.isPlain) || options.type == .boolean:
       output.values[slot] = .bool(flag)
     case .number(let literal)?:
@@ -76,7 +76,7 @@ enum ValueConversion {
         in: &output, problems: &problems)
     case let nested?:
       if options.type == nil {
-        output.values[slot] = .json(nested)
+        output.values[slot] = output.storeJSON(nested)
       } else if options.type == .string {
         output.setText(slot, Mapper.text(of: nested))
       } else {
@@ -166,10 +166,10 @@ enum ValueConversion {
     switch value {
     case .null: return .null
     case .bool(let flag): return .bool(flag)
-    case .number(let literal): return Int(literal).map { .integer($0) } ?? .json(value)
+    case .number(let literal): return Int(literal).map { .integer($0) } ?? output.storeJSON(value)
     case .string(let text):
       return .text(output.appendText(text))
-    case .array, .object: return .json(value)
+    case .array, .object: return output.storeJSON(value)
     }
   }
 

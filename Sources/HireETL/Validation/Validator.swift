@@ -35,7 +35,7 @@ public final class Validator {
     let properties = checks
     for position in 0..<properties.count {
       guard let slot = slots[position] else { continue }
-      let property = properties[position].property
+      let property = properties[position]
       // A field the mapping already failed on (a bad date, say) gets no second message.
       if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
         continue
@@ -59,7 +59,7 @@ public final class Validator {
   }
 
   private func check(
-    _ property: Schema.Property, at slot: Int, in record: inout OutputRecord,
+    _ property: PropertyBox, at slot: Int, in record: inout OutputRecord,
     problems: inout [RecordProblem]
   ) {
     let name = property.name
@@ -89,7 +89,8 @@ public final class Validator {
       }
     case .bool:
       problems.append(typeProblem(property, found: "a boolean"))
-    case .json(let json):
+    case .json(let index):
+      let json = record.jsonValues[index]
       if property.type == .integer, case .number(let literal) = json,
         let number = ValueConversion.integralValue(literal)
       {
@@ -103,7 +104,7 @@ public final class Validator {
   }
 
   private func checkText(
-    _ property: Schema.Property, _ range: Range<Int>, at slot: Int, in record: inout OutputRecord,
+    _ property: PropertyBox, _ range: Range<Int>, at slot: Int, in record: inout OutputRecord,
     problems: inout [RecordProblem]
   ) {
     let name = property.name
@@ -149,7 +150,7 @@ public final class Validator {
     }
   }
 
-  private func typeProblem(_ property: Schema.Property, found: String) -> RecordProblem {
+  private func typeProblem(_ property: PropertyBox, found: String) -> RecordProblem {
     let expected = property.type == .integer ? "an integer" : "text"
     var message = "\(property.name) must be \(expected), not \(found)"
     if property.type == .string && found == "a number" {
@@ -159,10 +160,24 @@ public final class Validator {
   }
 }
 
+/// A schema property's rules as plain stored fields, read in the per-record loop without copying
+/// the property.
 private final class PropertyBox {
-  let property: Schema.Property
+  let name: String
+  let type: Schema.PropertyType
+  let required: Bool
+  let nullable: Bool
+  let allowedValues: [String]?
+  let defaultValue: String?
+  let isEmail: Bool
 
   init(_ property: Schema.Property) {
-    self.property = property
+    name = property.name
+    type = property.type
+    required = property.required
+    nullable = property.nullable
+    allowedValues = property.allowedValues
+    defaultValue = property.defaultValue
+    isEmail = property.isEmail
   }
 }

@@ -58,6 +58,13 @@ public final class OutputFile {
     if buffer.count >= 1 << 20 { try flush() }
   }
 
+  /// Lets `body` append straight into the write buffer, then writes it out once it is full.
+  @inline(__always)
+  public func append(_ body: (ByteBuffer) -> Void) throws(WriterFailure) {
+    body(buffer)
+    if buffer.count >= 1 << 20 { try flush() }
+  }
+
   public func write(_ text: String) throws(WriterFailure) {
     try write(Array(text.utf8))
   }

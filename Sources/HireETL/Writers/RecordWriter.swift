@@ -13,14 +13,12 @@ public protocol RecordWriter: AnyObject {
 /// every line is also valid JavaScript.
 public final class JSONLinesRecordWriter: RecordWriter {
   private let file: OutputFile
-  private var line: [UInt8] = []
   private var keyNames: [String] = []
   /// `"name":` for each output name, escaped once.
   private var keyBytes: [[UInt8]] = []
 
   public init(file: OutputFile) {
     self.file = file
-    line.reserveCapacity(4096)
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
@@ -33,39 +31,71 @@ public final class JSONLinesRecordWriter: RecordWriter {
         return bytes
       }
     }
-    line.removeAll(keepingCapacity: true)
-    Self.appendObject(record, keys: keyBytes, to: &line)
-    line.append(UInt8(ascii: "\n"))
-    try file.write(line)
+    let keys = keyBytes
+    try file.append { buffer in
+      var sink = buffer
+      Self.appendObject(record, keys: keys, to: &sink)
+      sink.appendByte(UInt8(ascii: "\n"))
+    }
     return nil
   }
 
   /// Appends the record's present fields as one compact JSON object.
-  static func appendObject(_ record: OutputRecord, keys: [[UInt8]], to line: inout [UInt8]) {
-    line.append(UInt8(ascii: "{"))
+  static func appendObject<Sink: ByteSink>(
+    _ record: OutputRecord, keys: [[UInt8]], to out: inout Sink
+  ) {
+    out.appendByte(UInt8(ascii: "{"))
     var first = true
-    for index in record.values.indices {
+    for index in 0..<record.values.count {
       guard let value = record.values[index] else { continue }
-      if !first { line.append(UInt8(ascii: ",")) }
+      if !first { out.appendByte(UInt8(ascii: ",")) }
       first = false
-      line.append(contentsOf: keys[index])
-      appendValue(value, of: record, to: &line)
+      keys[index].withUnsafeBufferPointer { out.appendBytes($0) }
+      appendValue(value, of: record, to: &out)
     }
-    line.append(UInt8(ascii: "}"))
+    out.appendByte(UInt8(ascii: "}"))
   }
 
-  static func appendValue(_ value: OutputValue, of record: OutputRecord, to line: inout [UInt8]) {
+  static func appendValue<Sink: ByteSink>(
+    _ value: OutputValue, of record: OutputRecord, to out: inout Sink
+  ) {
     switch value {
     case .null:
-      line.append(contentsOf: "null".utf8)
+      appendLiteral("null", to: &out)
     case .text(let range):
-      JSONWriter.appendString(record.bytes(range), to: &line)
+      JSONWriter.appendString(record.bytes(range), to: &out)
     case .integer(let number):
-      line.append(contentsOf: String(number).utf8)
+      appendInteger(number, to: &out)
     case .bool(let flag):
-      line.append(contentsOf: (flag ? "true" : "false").utf8)
-    case .json(let json):
-      JSONWriter.appendValue(json, to: &line)
+      appendLiteral(flag ? "true" : "false", to: &out)
+    case .json(let index):
+      var bytes: [UInt8] = []
+      JSONWriter.appendValue(record.jsonValues[index], to: &bytes)
+      bytes.withUnsafeBufferPointer { out.appendBytes($0) }
+    }
+  }
+
+  private static func appendLiteral<Sink: ByteSink>(_ text: StaticString, to out: inout Sink) {
+    out.appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Appends the decimal digits of `number` without making a String.
+  static func appendInteger<Sink: ByteSink>(_ number: Int, to out: inout Sink) {
+    if number < 0 { out.appendByte(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        count += 1
+        buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      let start = buffer.baseAddress!.advanced(by: buffer.count - count)
+        .assumingMemoryBound(to: UInt8.self)
+      out.appendBytes(UnsafeBufferPointer(start: start, count: count))
     }
   }
 
@@ -121,9 +151,10 @@ public final class CSVRecordWriter: RecordWriter {
     case .text(let range): return Array(record.bytes(range))
     case .integer(let number): return Array(String(number).utf8)
     case .bool(let flag): return Array((flag ? "true" : "false").utf8)
-    case .json(.string(let text)): return Array(text.utf8)
-    case .json(.number(let literal)): return Array(literal.utf8)
-    case .json(let json):
+    case .json(let index):
+      let json = record.jsonValues[index]
+      if case .string(let text) = json { return Array(text.utf8) }
+      if case .number(let literal) = json { return Array(literal.utf8) }
       var bytes: [UInt8] = []
       JSONWriter.appendValue(json, to: &bytes)
       return bytes

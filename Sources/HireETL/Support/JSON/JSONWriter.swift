@@ -16,8 +16,8 @@ public struct JSONWriter {
   /// Appends UTF-8 bytes as a quoted, escaped JSON string.
   ///
   /// The bytes must already be valid UTF-8 because they are copied without checking.
-  public static func appendString(_ utf8: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-    out.append(JSONByte.quote)
+  public static func appendString<Sink: ByteSink>(_ utf8: UnsafeRawBufferPointer, to out: inout Sink) {
+    out.appendByte(JSONByte.quote)
     utf8.withMemoryRebound(to: UInt8.self) { bytes in
       let count = bytes.count
       var runStart = 0
@@ -51,21 +51,21 @@ public struct JSONWriter {
             index += 1
             continue
           }
-          out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+          out.appendBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
           appendEscapedScalar(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
           index += 3
           runStart = index
           continue
         }
 
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        out.appendBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
         appendEscape(byte, to: &out)
         index += 1
         runStart = index
       }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+      out.appendBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
     }
-    out.append(JSONByte.quote)
+    out.appendByte(JSONByte.quote)
   }
 
   /// Appends `v` as compact JSON with object members in their stored order.
@@ -152,7 +152,7 @@ public struct JSONWriter {
   }
 
   /// Appends the two-character escape for `byte`, or `\u00XX` when it has none.
-  private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
+  private static func appendEscape<Sink: ByteSink>(_ byte: UInt8, to out: inout Sink) {
     let letter: UInt8
     switch byte {
     case JSONByte.quote: letter = JSONByte.quote
@@ -166,17 +166,42 @@ public struct JSONWriter {
       appendEscapedScalar(UInt16(byte), to: &out)
       return
     }
-    out.append(JSONByte.backslash)
-    out.append(letter)
+    out.appendByte(JSONByte.backslash)
+    out.appendByte(letter)
   }
 
   /// Appends `\uXXXX` with lowercase hex digits.
-  private static func appendEscapedScalar(_ codeUnit: UInt16, to out: inout [UInt8]) {
-    out.append(JSONByte.backslash)
-    out.append(0x75)  // u
+  private static func appendEscapedScalar<Sink: ByteSink>(_ codeUnit: UInt16, to out: inout Sink) {
+    out.appendByte(JSONByte.backslash)
+    out.appendByte(0x75)  // u
     for shift in stride(from: 12, through: 0, by: -4) {
       let digit = UInt8(truncatingIfNeeded: codeUnit >> UInt16(shift)) & 0x0F
-      out.append(digit < 10 ? JSONByte.zero + digit : 0x61 + digit - 10)
+      out.appendByte(digit < 10 ? JSONByte.zero + digit : 0x61 + digit - 10)
     }
+  }
+}
+
+/// A place JSON text can be appended to: a byte array, or a `ByteBuffer` on the hot path.
+public protocol ByteSink {
+  mutating func appendByte(_ byte: UInt8)
+  mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteSink where Element == UInt8 {
+  @inline(__always)
+  public mutating func appendByte(_ byte: UInt8) { append(byte) }
+
+  @inline(__always)
+  public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+}
+
+extension ByteBuffer: ByteSink {
+  @inline(__always)
+  public func appendByte(_ byte: UInt8) { append(byte) }
+
+  @inline(__always)
+  public func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress else { return }
+    append(UnsafeRawPointer(base), count: bytes.count)
   }
 }
