@@ -66,7 +66,7 @@ public final class Mapper {
     }
   }
 
-  private func mapCells(
+  func mapCells(
     _ cells: CSVCells, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
     guard let mappings else {
@@ -85,7 +85,7 @@ public final class Mapper {
     let fields = compiled
     cells.bytes.withUnsafeBytes { buffer in
       for slot in 0..<fields.count {
-        let field = fields[slot]
+        unowned(unsafe) let field = fields[slot]
         if field.isPlainField {
           // The common case: one column, trimmed, no conversion.
           let column = field.columns[0]
@@ -93,8 +93,20 @@ public final class Mapper {
             column < cells.count
             ? UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
             : UnsafeRawBufferPointer(start: nil, count: 0)
-          ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
-            in: &output, problems: &problems)
+          // Only trimmed, non-empty ASCII-edged text skips the general path, which copies the
+          // field's options.
+          let trimmed = field.trims ? ValueConversion.asciiTrimmed(bytes) : bytes
+          if !field.isInteger, let first = trimmed.first, let last = trimmed.last,
+            first < 0x80 && last < 0x80
+          {
+            output.setText(slot, trimmed)
+          } else if field.isInteger {
+            ValueConversion.setInteger(bytes, options: field.options, field: field.name, at: slot,
+              in: &output, problems: &problems)
+          } else {
+            ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
+              in: &output, problems: &problems)
+          }
           continue
         }
         mapCellsSlowly(field, mappings[slot], cells, buffer, slot, &output, &problems)
@@ -138,7 +150,7 @@ public final class Mapper {
     resolveLookup(mapping, at: slot, in: &output, problems: &problems)
   }
 
-  private func mapObject(
+  func mapObject(
     _ object: JSONObject, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
     guard let mappings else {
@@ -257,19 +269,27 @@ private final class CompiledField {
   let name: String
   let options: FieldOptions
   let columns: [Int]
-  /// A `field` rule with no conversion: the row loop copies the trimmed bytes straight across.
+  /// A `field` rule with no conversion, or only `type: integer`: the row loop reads the bytes
+  /// straight across.
   let isPlainField: Bool
+  let isInteger: Bool
+  let trims: Bool
 
   init(_ mapping: FieldMapping, columns: [Int]) {
     name = mapping.name
     self.columns = columns
+    trims = mapping.rule.options?.trim ?? true
     switch mapping.rule {
     case .field(_, let options), .path(_, let options):
       self.options = options
-      isPlainField = options.isPlain
+      var withoutType = options
+      withoutType.type = nil
+      isInteger = options.type == .integer && withoutType.isPlain
+      isPlainField = options.isPlain || isInteger
     default:
       self.options = FieldOptions()
       isPlainField = false
+      isInteger = false
     }
   }
 }

@@ -130,7 +130,9 @@ final class StepRunner {
   private func mapAndCheck(
     _ record: SourceRecord, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) throws(RunAbort) {
-    if case .cells(let cells) = record.content {
+    // One switch, so the cells are not copied out of the record once per stage.
+    switch record.content {
+    case .cells(let cells):
       do {
         try mapper.bind(header: cells.header)
         if keyColumns == nil { keyColumns = try keyIndexes(cells.header) }
@@ -138,8 +140,12 @@ final class StepRunner {
         let location = error.mark.map { " (job file line \($0.line))" } ?? ""
         throw .jobFile("step '\(step.name)': \(error.message)\(location)")
       }
+      mapper.mapCells(cells, into: &output, problems: &problems)
+    case .object(let object):
+      mapper.mapObject(object, into: &output, problems: &problems)
+    case .unparsed:
+      output.reset()
     }
-    mapper.map(record, into: &output, problems: &problems)
     if !step.key.isEmpty { checkKey(record, problems: &problems) }
     validator?.validate(&output, problems: &problems)
   }

@@ -30,12 +30,12 @@ public final class Validator {
   }
 
   public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
-    if record.names != boundNames { bind(&record) }
+    if !record.hasNames(boundNames) { bind(&record) }
     let mappingProblems = problems.count
     let properties = checks
     for position in 0..<properties.count {
       guard let slot = slots[position] else { continue }
-      let property = properties[position]
+      unowned(unsafe) let property = properties[position]
       // A field the mapping already failed on (a bad date, say) gets no second message.
       if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
         continue

@@ -14,27 +14,35 @@ public protocol RecordWriter: AnyObject {
 public final class JSONLinesRecordWriter: RecordWriter {
   private let file: OutputFile
   private var keyNames: [String] = []
-  /// `"name":` for each output name, escaped once.
-  private var keyBytes: [[UInt8]] = []
+  /// `"name":` for each output name, escaped once, back to back; `keyEnds[i]` is where key i
+  /// stops.
+  private var keyBytes: [UInt8] = []
+  private var keyEnds: [Int] = []
 
   public init(file: OutputFile) {
     self.file = file
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
-    if record.names != keyNames {
+    if !record.hasNames(keyNames) {
       keyNames = record.names
-      keyBytes = record.names.map { name in
-        var bytes: [UInt8] = []
-        JSONWriter.appendString(name, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        return bytes
+      keyBytes = []
+      keyEnds = []
+      for name in record.names {
+        JSONWriter.appendString(name, to: &keyBytes)
+        keyBytes.append(UInt8(ascii: ":"))
+        keyEnds.append(keyBytes.count)
       }
     }
     let keys = keyBytes
+    let ends = keyEnds
     try file.append { buffer in
       var sink = buffer
-      Self.appendObject(record, keys: keys, to: &sink)
+      keys.withUnsafeBufferPointer { keys in
+        ends.withUnsafeBufferPointer { ends in
+          Self.appendObject(record, keys: keys, keyEnds: ends, to: &sink)
+        }
+      }
       sink.appendByte(UInt8(ascii: "\n"))
     }
     return nil
@@ -42,7 +50,8 @@ public final class JSONLinesRecordWriter: RecordWriter {
 
   /// Appends the record's present fields as one compact JSON object.
   static func appendObject<Sink: ByteSink>(
-    _ record: OutputRecord, keys: [[UInt8]], to out: inout Sink
+    _ record: OutputRecord, keys: UnsafeBufferPointer<UInt8>, keyEnds: UnsafeBufferPointer<Int>,
+    to out: inout Sink
   ) {
     out.appendByte(UInt8(ascii: "{"))
     var first = true
@@ -50,7 +59,8 @@ public final class JSONLinesRecordWriter: RecordWriter {
       guard let value = record.values[index] else { continue }
       if !first { out.appendByte(UInt8(ascii: ",")) }
       first = false
-      keys[index].withUnsafeBufferPointer { out.appendBytes($0) }
+      let start = index == 0 ? 0 : keyEnds[index - 1]
+      out.appendBytes(UnsafeBufferPointer(rebasing: keys[start..<keyEnds[index]]))
       appendValue(value, of: record, to: &out)
     }
     out.appendByte(UInt8(ascii: "}"))
