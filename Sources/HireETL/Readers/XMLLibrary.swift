@@ -1,0 +1,192 @@
+import CLibXML2
+
+// The one door to libxml2: process setup, the owning types for its handles, and the function
+// that turns its error reports into values. Other files use the handles and never free them.
+
+/// An error that libxml2 reported, with the library's own message.
+struct XMLLibraryError: Error, Equatable, Sendable {
+  enum Level: Int, Sendable, Comparable {
+    case warning = 1
+    case error = 2
+    case fatal = 3
+
+    static func < (left: Level, right: Level) -> Bool { left.rawValue < right.rawValue }
+  }
+
+  var level: Level
+  /// libxml2's `xmlErrorDomain`, such as `XML_FROM_PARSER`.
+  var domain: Int32
+  /// libxml2's `xmlParserErrors` code, such as `XML_ERR_TAG_NAME_MISMATCH`.
+  var code: Int32
+  /// The message on one line, without libxml2's trailing line break.
+  var message: String
+  /// 1-based; nil when libxml2 gave none.
+  var line: Int?
+  var column: Int?
+
+  func hasCode(_ error: xmlParserErrors) -> Bool { code == Int32(error.rawValue) }
+}
+
+enum LibXML2 {
+  /// Initializes libxml2 once per process and installs an external entity loader that refuses
+  /// every load, so no document can make the parser open a file or a URL.
+  static let setUp: Void = {
+    xmlInitParser()
+    xmlSetExternalEntityLoader(refuseExternalEntity)
+  }()
+
+  /// Parser options for every document: no network, exact line numbers past 65,535, small text
+  /// nodes stored inline, and CDATA sections read as text (the reader never tells them apart).
+  /// Entity substitution (`XML_PARSE_NOENT`) and DTD loading (`XML_PARSE_DTDLOAD`) stay off.
+  static let safeOptions: Int32 = Int32(
+    XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_COMPACT.rawValue
+      | XML_PARSE_NOCDATA.rawValue)
+
+  /// Converts one libxml2 error report. This is the only place that reads `xmlError`.
+  static func error(from raw: UnsafePointer<xmlError>) -> XMLLibraryError {
+    let report = raw.pointee
+    let level = XMLLibraryError.Level(rawValue: Int(report.level.rawValue)) ?? .error
+    var message = report.message.map { String(cString: $0) } ?? "unknown libxml2 error"
+    message = message.split(whereSeparator: \.isNewline)
+      .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+      .filter { !$0.isEmpty }
+      .joined(separator: " ")
+    return XMLLibraryError(
+      level: level, domain: report.domain, code: report.code, message: message,
+      line: report.line > 0 ? Int(report.line) : nil,
+      column: report.int2 > 0 ? Int(report.int2) : nil)
+  }
+}
+
+/// The external entity loader that libxml2 calls for DTDs and external entities. It loads
+/// nothing; libxml2 then reports that the entity could not be loaded.
+private func refuseExternalEntity(
+  _ url: UnsafePointer<CChar>?, _ identifier: UnsafePointer<CChar>?,
+  _ context: xmlParserCtxtPtr?
+) -> xmlParserInputPtr? {
+  nil
+}
+
+/// The errors libxml2 reported through one structured error handler, in order.
+final class XMLErrorLog {
+  private(set) var errors: [XMLLibraryError] = []
+  /// Errors past this count are counted but not kept, so a feed with a million warnings cannot
+  /// fill memory.
+  private let keepLimit = 100
+  private(set) var droppedCount = 0
+
+  func add(_ error: XMLLibraryError) {
+    if errors.count < keepLimit {
+      errors.append(error)
+    } else {
+      droppedCount += 1
+    }
+  }
+
+  /// The handler to give libxml2, with `context` as its user data.
+  static let handler: xmlStructuredErrorFunc = { context, raw in
+    guard let context, let raw else { return }
+    let log = Unmanaged<XMLErrorLog>.fromOpaque(context).takeUnretainedValue()
+    log.add(LibXML2.error(from: raw))
+  }
+
+  var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+}
+
+/// An `xmlTextReader` over a pull callback, freed exactly once.
+final class XMLTextReaderHandle {
+  let pointer: xmlTextReaderPtr
+  /// The document taken over from the reader after a failure, freed here.
+  private var keptDocument: xmlDocPtr?
+
+  /// Creates the reader; libxml2 calls `read` with `context` to get bytes. Returns nil when
+  /// libxml2 cannot create it (it has then already read from `read`, and reported why to
+  /// `errors`, or run out of memory).
+  init?(
+    read: xmlInputReadCallback, context: UnsafeMutableRawPointer, url: String,
+    encoding: String?, options: Int32, errors: XMLErrorLog
+  ) {
+    LibXML2.setUp
+    let created = url.withCString { url in
+      if let encoding {
+        return encoding.withCString { xmlReaderForIO(read, nil, context, url, $0, options) }
+      }
+      return xmlReaderForIO(read, nil, context, url, nil, options)
+    }
+    guard let created else { return nil }
+    pointer = created
+    xmlTextReaderSetStructuredErrorHandler(pointer, XMLErrorLog.handler, errors.context)
+  }
+
+  deinit {
+    xmlFreeTextReader(pointer)
+    if let keptDocument { xmlFreeDoc(keptDocument) }
+  }
+
+  /// Returns the document as parsed so far, so that records completed before a fatal error can
+  /// still be read. libxml2 stops freeing the document once it is asked for it, so call this
+  /// only after the read has failed; this handle frees the document with the reader.
+  func documentAfterFailure() -> xmlDocPtr? {
+    if keptDocument == nil { keptDocument = xmlTextReaderCurrentDoc(pointer) }
+    return keptDocument
+  }
+}
+
+/// An XPath evaluation context for one document, freed exactly once.
+final class XPathContextHandle {
+  let pointer: xmlXPathContextPtr
+
+  /// Creates a context for `document` (nil to compile only) with the namespace prefixes
+  /// registered; errors go to `errors`.
+  init?(document: xmlDocPtr?, namespaces: [String: String], errors: XMLErrorLog) {
+    LibXML2.setUp
+    guard let created = xmlXPathNewContext(document) else { return nil }
+    pointer = created
+    pointer.pointee.error = XMLErrorLog.handler
+    pointer.pointee.userData = errors.context
+    for (prefix, uri) in namespaces {
+      _ = xmlXPathRegisterNs(pointer, prefix, uri)
+    }
+  }
+
+  deinit {
+    xmlXPathFreeContext(pointer)
+  }
+}
+
+/// A compiled XPath expression, freed exactly once.
+final class XPathExpressionHandle {
+  let pointer: xmlXPathCompExprPtr
+  let text: String
+
+  /// Compiles `text`; nil when it is not valid XPath 1.0, with libxml2's reason in `errors`.
+  init?(_ text: String, context: XPathContextHandle) {
+    guard let compiled = xmlXPathCtxtCompile(context.pointer, text) else { return nil }
+    pointer = compiled
+    self.text = text
+  }
+
+  deinit {
+    xmlXPathFreeCompExpr(pointer)
+  }
+}
+
+/// The result of one XPath evaluation, freed exactly once.
+final class XPathResultHandle {
+  let pointer: xmlXPathObjectPtr
+
+  init?(
+    evaluating expression: XPathExpressionHandle, at node: xmlNodePtr,
+    in context: XPathContextHandle
+  ) {
+    context.pointer.pointee.node = node
+    guard let result = xmlXPathCompiledEval(expression.pointer, context.pointer) else {
+      return nil
+    }
+    pointer = result
+  }
+
+  deinit {
+    xmlXPathFreeObject(pointer)
+  }
+}
