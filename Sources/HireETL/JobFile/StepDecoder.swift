@@ -113,10 +113,11 @@ struct StepDecoder {
         input.csv.fieldSizeLimit = reader.integer(node, "field_size_limit", range: 1...(1 << 30)) ?? input.csv.fieldSizeLimit
       }
     case .xml:
-      reader.fail(pathNode.mark, "reading XML feeds is not available in this version of hire-etl yet")
-      return nil
+      let csvKeys = ["delimiter", "quote", "header_row", "lenient_quotes", "duplicate_columns"]
+      rejectKeys(entries, csvKeys + ["field_size_limit"], "CSV")
+      input.xml = XMLOptionsDecoder(reader: reader).decode(entries, at: node.mark)
     }
-    rejectKeys(entries, ["preset", "record", "fields"], "XML")
+    if format != .xml { rejectKeys(entries, XMLReaderOptions.jobFileKeys, "XML") }
     rejectKeys(entries, ["filter", "since"], "API")
     return .file(input)
   }
@@ -195,10 +196,6 @@ struct StepDecoder {
     }
     guard let format else {
       reader.fail(pathNode.mark, "cannot tell the format of '\(path)' from its extension; add `format: csv` or `jsonl`")
-      return nil
-    }
-    if format == .xml {
-      reader.fail(pathNode.mark, "writing XML feeds is not available in this version of hire-etl yet")
       return nil
     }
     var output = FileOutput(

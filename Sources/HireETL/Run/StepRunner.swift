@@ -65,7 +65,9 @@ final class StepRunner {
         source: source, path: input.displayPath, encoding: input.encoding,
         lineSizeLimit: input.csv.fieldSizeLimit)
     case .xml:
-      throw .jobFile("\(input.displayPath): reading XML feeds is not available in this version yet")
+      return XMLFeedReader(
+        source: source, path: input.displayPath, options: input.xml, encoding: input.encoding,
+        key: step.key)
     }
   }
 
@@ -78,6 +80,8 @@ final class StepRunner {
       switch target.format {
       case .csv:
         return CSVRecordWriter(file: file, delimiter: target.delimiter, excelSafe: target.excelSafe)
+      case .xml:
+        return XMLFeedRecordWriter(file: file)
       default:
         return JSONLinesRecordWriter(file: file)
       }
