@@ -132,10 +132,16 @@ final class XMLPathCompiler {
   let namespaces: [String: String]
   let errors = XMLErrorLog()
   private let context: XPathContextHandle
+  /// An empty record to evaluate each expression on once, because libxml2 compiles some
+  /// invalid expressions, such as `count(`, and reports them only when they run.
+  private let trial: XMLDocumentHandle
+  private let trialContext: XPathContextHandle
 
   init(namespaces: [String: String]) {
     self.namespaces = namespaces
     context = XPathContextHandle(document: nil, namespaces: namespaces, errors: errors)!
+    trial = XMLDocumentHandle(rootElement: "record")!
+    trialContext = XPathContextHandle(document: trial.pointer, namespaces: namespaces, errors: errors)!
   }
 
   /// Compiles `text` as a simple path when it is one, else as XPath 1.0.
@@ -162,7 +168,9 @@ final class XMLPathCompiler {
           + "`namespaces:` (prefix: uri)")
     }
     let before = errors.errors.count
-    guard let expression = XPathExpressionHandle(trimmed, context: context) else {
+    guard let expression = XPathExpressionHandle(trimmed, context: context),
+      XPathResultHandle(evaluating: expression, at: trial.rootElement!, in: trialContext) != nil
+    else {
       let reason = errors.errors.dropFirst(before).first?.message ?? "it is not valid XPath 1.0"
       throw XMLPathError("field '\(field)': `\(trimmed)` is not valid XPath: \(reason)")
     }

@@ -58,6 +58,16 @@ enum LibXML2 {
   }
 }
 
+extension LibXML2 {
+  /// The element the parser had open when it reported `raw`: the deepest element whose end tag
+  /// it had not read. Nil for reports from outside the parser, or with no element open.
+  static func openElement(at raw: UnsafePointer<xmlError>) -> xmlNodePtr? {
+    guard raw.pointee.domain == Int32(XML_FROM_PARSER.rawValue), let context = raw.pointee.ctxt
+    else { return nil }
+    return context.assumingMemoryBound(to: xmlParserCtxt.self).pointee.node
+  }
+}
+
 /// The external entity loader that libxml2 calls for DTDs and external entities. It loads
 /// nothing; libxml2 then reports that the entity could not be loaded.
 private func refuseExternalEntity(
@@ -70,14 +80,18 @@ private func refuseExternalEntity(
 /// The errors libxml2 reported through one structured error handler, in order.
 final class XMLErrorLog {
   private(set) var errors: [XMLLibraryError] = []
+  /// For each of `errors`, the element the parser had open (`LibXML2.openElement`). The
+  /// pointer is valid while the document is.
+  private(set) var openElements: [xmlNodePtr?] = []
   /// Errors past this count are counted but not kept, so a feed with a million warnings cannot
   /// fill memory.
   private let keepLimit = 100
   private(set) var droppedCount = 0
 
-  func add(_ error: XMLLibraryError) {
+  func add(_ error: XMLLibraryError, openElement: xmlNodePtr? = nil) {
     if errors.count < keepLimit {
       errors.append(error)
+      openElements.append(openElement)
     } else {
       droppedCount += 1
     }
@@ -87,7 +101,7 @@ final class XMLErrorLog {
   static let handler: xmlStructuredErrorFunc = { context, raw in
     guard let context, let raw else { return }
     let log = Unmanaged<XMLErrorLog>.fromOpaque(context).takeUnretainedValue()
-    log.add(LibXML2.error(from: raw))
+    log.add(LibXML2.error(from: raw), openElement: LibXML2.openElement(at: raw))
   }
 
   var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
@@ -130,6 +144,26 @@ final class XMLTextReaderHandle {
     if keptDocument == nil { keptDocument = xmlTextReaderCurrentDoc(pointer) }
     return keptDocument
   }
+}
+
+/// A document built in memory, freed exactly once.
+final class XMLDocumentHandle {
+  let pointer: xmlDocPtr
+
+  /// A document holding one empty element, to try expressions on.
+  init?(rootElement name: String) {
+    LibXML2.setUp
+    guard let document = xmlNewDoc("1.0") else { return nil }
+    pointer = document
+    guard let root = xmlNewDocNode(document, nil, name, nil) else { return nil }
+    xmlDocSetRootElement(document, root)
+  }
+
+  deinit {
+    xmlFreeDoc(pointer)
+  }
+
+  var rootElement: xmlNodePtr? { xmlDocGetRootElement(pointer) }
 }
 
 /// An XPath evaluation context for one document, freed exactly once.

@@ -11,11 +11,24 @@ struct XMLTreeWalk {
   let record: XMLRecordPath
   /// The record returned last, when the reader had not moved past it yet.
   var alreadyReturned: xmlNodePtr?
+  /// The elements whose end tag libxml2 had not read; nil when unknown.
+  var openElements: Set<xmlNodePtr>?
   private(set) var complete: [xmlNodePtr] = []
   private(set) var incomplete: xmlNodePtr?
 
   init(record: XMLRecordPath) {
     self.record = record
+  }
+
+  /// The open elements from the deepest one up to the root.
+  static func openElements(from deepest: xmlNodePtr?) -> Set<xmlNodePtr> {
+    var open = Set<xmlNodePtr>()
+    var current = deepest
+    while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+      open.insert(element)
+      current = element.pointee.parent
+    }
+    return open
   }
 
   mutating func run(_ document: xmlDocPtr) {
@@ -32,7 +45,7 @@ struct XMLTreeWalk {
       return true
     case .record:
       if node == alreadyReturned { return true }
-      if Self.isComplete(node) {
+      if isComplete(node) {
         complete.append(node)
         return true
       }
@@ -54,8 +67,10 @@ struct XMLTreeWalk {
     }
   }
 
-  /// Whether the element's end tag was parsed: something follows it or one of its ancestors.
-  static func isComplete(_ node: xmlNodePtr) -> Bool {
+  /// Whether the element's end tag was parsed. Without libxml2's word on the open elements,
+  /// an element counts as complete when something follows it or one of its ancestors.
+  func isComplete(_ node: xmlNodePtr) -> Bool {
+    if let openElements { return !openElements.contains(node) }
     var current: xmlNodePtr? = node
     while let element = current, element.pointee.type == XML_ELEMENT_NODE {
       if element.pointee.next != nil { return true }

@@ -148,7 +148,9 @@ final class XMLRecordStream: RecordReader {
     if started { return nil }
     started = true
     do {
-      plan = try options.plan()
+      let plan = try options.plan()
+      self.plan = plan
+      fieldsByNamespace[""] = try plan.makeFields(forNamespace: "")
     } catch {
       throw ReaderFailure(SourceLocation(file: path), error.message)
     }
@@ -219,11 +221,13 @@ final class XMLRecordStream: RecordReader {
   /// the call `failed`, stops the read. Returns the first salvaged record, nil to go on.
   private func checkErrors(failed: Bool, during call: Call) throws(ReaderFailure) -> SourceRecord? {
     var cause: XMLLibraryError?
-    for error in errors.errors.dropFirst(errorsSeen) where cause == nil {
-      if error.level == .fatal || error.hasCode(XML_WAR_UNDECLARED_ENTITY) {
+    var openElement: xmlNodePtr?
+    for (index, error) in errors.errors.enumerated().dropFirst(errorsSeen) where cause == nil {
+      if error.level == .fatal || error.hasCode(XML_WAR_UNDECLARED_ENTITY)
+        || (failed && error.level >= .error)
+      {
         cause = error
-      } else if failed && error.level >= .error {
-        cause = error
+        openElement = errors.openElements[index]
       } else {
         warningCount += 1
         if warnings.count < 3 { warnings.append(describeWarning(error)) }
@@ -231,7 +235,7 @@ final class XMLRecordStream: RecordReader {
     }
     errorsSeen = errors.errors.count
     guard failed || cause != nil else { return nil }
-    let stop = stopReading(cause: cause, during: call)
+    let stop = stopReading(cause: cause, openElement: openElement, during: call)
     salvaged = stop.records
     recordCount += stop.records.count
     if salvaged.isEmpty { throw stop.failure }
@@ -274,10 +278,15 @@ extension XMLRecordStream {
   }
 
   /// Works out why the read stopped and which complete records libxml2 had parsed by then.
-  fileprivate func stopReading(cause: XMLLibraryError?, during call: Call) -> Stop {
+  fileprivate func stopReading(
+    cause: XMLLibraryError?, openElement: xmlNodePtr?, during call: Call
+  ) -> Stop {
     var walk = XMLTreeWalk(record: plan!.record)
     if let handle, let document = handle.documentAfterFailure() {
       if case .next(let record) = call { walk.alreadyReturned = record }
+      if cause?.domain == Int32(XML_FROM_PARSER.rawValue) {
+        walk.openElements = XMLTreeWalk.openElements(from: openElement)
+      }
       walk.run(document)
     }
     var records: [SourceRecord] = []
@@ -285,26 +294,26 @@ extension XMLRecordStream {
       let number = recordCount + records.count + 1
       if let record = try? makeRecord(node, number: number) { records.append(record) }
     }
-    let failedRecord = walk.incomplete.map {
-      (node: $0, number: recordCount + records.count + 1)
-    }
-    return Stop(failure: describeFailure(cause, in: failedRecord), records: records)
+    let returned = recordCount + records.count
+    let failedRecord = walk.incomplete.map { (node: $0, number: returned + 1) }
+    return Stop(
+      failure: describeFailure(cause, in: failedRecord, after: returned), records: records)
   }
 
   private func describeFailure(
-    _ cause: XMLLibraryError?, in record: (node: xmlNodePtr, number: Int)?
+    _ cause: XMLLibraryError?, in record: (node: xmlNodePtr, number: Int)?, after returned: Int
   ) -> ReaderFailure {
     if let failure = pipe.failure { return failure }
     guard let cause else {
       return ReaderFailure(
         SourceLocation(file: path),
-        "libxml2 stopped reading without giving a reason, after record \(recordCount)")
+        "libxml2 stopped reading without giving a reason, after record \(returned)")
     }
     var message = cause.message
     if let record {
       message += ", in " + describe(record.node, number: record.number)
-    } else if recordCount > 0 {
-      message += ", after record \(recordCount)"
+    } else if returned > 0 {
+      message += ", after record \(returned)"
     } else {
       message += ", before the first record"
     }
