@@ -46,7 +46,11 @@ enum LibXML2 {
   static func error(from raw: UnsafePointer<xmlError>) -> XMLLibraryError {
     let report = raw.pointee
     let level = XMLLibraryError.Level(rawValue: Int(report.level.rawValue)) ?? .error
-    var message = report.message.map { String(cString: $0) } ?? "unknown libxml2 error"
+    // libxml2 leaves the message of XPath errors empty and gives the code and the offset.
+    var message =
+      report.message.map { String(cString: $0) }
+      ?? xpathProblem(report.code).map { "\($0) at character \(report.int1 + 1)" }
+      ?? "libxml2 error \(report.code)"
     message = message.split(whereSeparator: \.isNewline)
       .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
       .filter { !$0.isEmpty }
@@ -59,6 +63,31 @@ enum LibXML2 {
 }
 
 extension LibXML2 {
+  /// Describes libxml2's XPath error codes, which come without a message.
+  private static func xpathProblem(_ code: Int32) -> String? {
+    let problems: [xmlParserErrors: String] = [
+      XML_XPATH_NUMBER_ERROR: "invalid number",
+      XML_XPATH_UNFINISHED_LITERAL_ERROR: "unclosed string literal",
+      XML_XPATH_START_LITERAL_ERROR: "a string literal should start here",
+      XML_XPATH_VARIABLE_REF_ERROR: "invalid variable reference",
+      XML_XPATH_UNDEF_VARIABLE_ERROR: "undefined variable",
+      XML_XPATH_INVALID_PREDICATE_ERROR: "invalid predicate",
+      XML_XPATH_EXPR_ERROR: "invalid expression",
+      XML_XPATH_UNCLOSED_ERROR: "missing closing bracket or parenthesis",
+      XML_XPATH_UNKNOWN_FUNC_ERROR: "unknown function",
+      XML_XPATH_INVALID_OPERAND: "invalid operand",
+      XML_XPATH_INVALID_TYPE: "wrong type of value",
+      XML_XPATH_INVALID_ARITY: "wrong number of arguments to a function",
+      XML_XPATH_INVALID_CTXT_SIZE: "invalid context size",
+      XML_XPATH_INVALID_CTXT_POSITION: "invalid context position",
+      XML_XPATH_MEMORY_ERROR: "out of memory",
+      XML_XPATH_UNDEF_PREFIX_ERROR: "undeclared namespace prefix",
+      XML_XPATH_ENCODING_ERROR: "invalid UTF-8 in the expression",
+      XML_XPATH_INVALID_CHAR_ERROR: "invalid character",
+    ]
+    return problems.first { Int32($0.key.rawValue) == code }?.value
+  }
+
   /// The element the parser had open when it reported `raw`: the deepest element whose end tag
   /// it had not read. Nil for reports from outside the parser, or with no element open.
   static func openElement(at raw: UnsafePointer<xmlError>) -> xmlNodePtr? {
