@@ -6,7 +6,7 @@ import Glibc
 /// root element starts. libxml2 reads a few kilobytes at a time, so memory stays flat however
 /// large the feed is.
 final class XMLInputPipe {
-  private static let chunkSize = 256 * 1024
+  private static let chunkSize = 64 * 1024
 
   private let source: ByteSource
   private let path: String

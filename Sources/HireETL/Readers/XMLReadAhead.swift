@@ -10,13 +10,15 @@ import Glibc
 final class XMLReadAhead {
   /// What the parsing thread hands over at once.
   struct Batch {
-    var records: [SourceRecord]
+    var records: [XMLRawRecord]
+    /// The text of `records`.
+    var arena: ByteBuffer
     var statistics: ReaderStatistics
     /// Set on the last batch: nil when the input ended, else the failure that stopped it.
     var end: ReaderFailure??
   }
 
-  static let batchRecords = 64
+  static let batchRecords = 256
   static let batchBytes = 1 << 20
   static let maxBatches = 4
 
@@ -55,7 +57,7 @@ final class XMLReadAhead {
       if let batch = current {
         if position < batch.records.count {
           position += 1
-          return batch.records[position - 1]
+          return batch.records[position - 1].sourceRecord(arena: batch.arena)
         }
         if let end = batch.end {
           if let failure = end { throw failure }
@@ -84,12 +86,13 @@ private final class ParseWork: @unchecked Sendable {
 
   func run() {
     while true {
-      var records: [SourceRecord] = []
+      var records: [XMLRawRecord] = []
+      let arena = ByteBuffer(capacity: XMLReadAhead.batchBytes / 2)
       var end: ReaderFailure??
       let startBytes = stream.bytesParsed
       repeat {
         do {
-          guard let record = try stream.next() else {
+          guard let record = try stream.nextRaw(into: arena) else {
             end = .some(nil)
             break
           }
@@ -99,7 +102,8 @@ private final class ParseWork: @unchecked Sendable {
         }
       } while end == nil && records.count < XMLReadAhead.batchRecords
         && stream.bytesParsed - startBytes < XMLReadAhead.batchBytes
-      let batch = XMLReadAhead.Batch(records: records, statistics: stream.statistics, end: end)
+      let batch = XMLReadAhead.Batch(
+        records: records, arena: arena, statistics: stream.statistics, end: end)
       guard handOff.put(batch), end == nil else { return }
     }
   }

@@ -1,6 +1,6 @@
 import CLibXML2
 
-/// Turns a record element into an object of field name to string.
+/// Reads the fields of a record element into an arena of bytes (see `XMLRawRecord`).
 ///
 /// Fields that are a single child element name are read in one pass over the record's
 /// children; other simple paths are followed through the tree, and the rest are evaluated with
@@ -15,20 +15,51 @@ final class XMLRecordFields {
     var first: Bool
   }
 
-  /// The values one field collects from the nodes its path selects.
+  /// The value one field collects from the nodes its path selects: the first non-empty one,
+  /// or all non-empty ones joined with the separator.
   private struct Collected {
-    var text: String?
-    var matched = false
+    var value = XMLRawValue.null
     var complete = false
 
-    mutating func add(_ value: String, separator: String, first: Bool) {
-      matched = true
-      guard !value.isEmpty, !complete else { return }
-      if let text {
-        self.text = text + separator + value
+    /// Adds the value whose bytes were just appended to `arena`, from `start` to its end.
+    mutating func addBytes(from start: Int, in arena: ByteBuffer, separator: String, first: Bool) {
+      let range = start..<arena.count
+      if complete || (range.isEmpty && hasText) {
+        arena.removeLast(range.count)
+        return
+      }
+      if hasText {
+        value = .text(text(in: arena) + separator + arena.string(range))
+        arena.removeLast(range.count)
       } else {
-        text = value
-        complete = first
+        value = .bytes(range)
+        complete = first && !range.isEmpty
+      }
+    }
+
+    mutating func add(_ text: String, in arena: ByteBuffer, separator: String, first: Bool) {
+      if complete || (text.isEmpty && hasText) { return }
+      if hasText {
+        value = .text(self.text(in: arena) + separator + text)
+      } else {
+        value = .text(text)
+        complete = first && !text.isEmpty
+      }
+    }
+
+    private var hasText: Bool {
+      switch value {
+      case .null: false
+      case .bytes(let range): !range.isEmpty
+      case .text(let text): !text.isEmpty
+      }
+    }
+
+    func text(in arena: ByteBuffer) -> String {
+      switch value {
+      case .null: ""
+      case .bytes(let range): arena.string(range)
+      case .text(let text): text
       }
     }
   }
@@ -46,7 +77,8 @@ final class XMLRecordFields {
   private let valueAttribute: XMLName?
   private let compiler: XMLPathCompiler
   private var context: XPathContextHandle?
-  private let buffer = ByteBuffer(capacity: 4096)
+  /// Scratch space for text that is not kept in a record's arena.
+  private let scratch = ByteBuffer(capacity: 4096)
   private var collected: [Collected]
 
   init(
@@ -97,57 +129,64 @@ final class XMLRecordFields {
     return false
   }
 
-  /// Reads every field of `record`. A field whose path selects nothing is null.
-  func object(for record: xmlNodePtr) throws(XMLPathError) -> JSONObject {
+  /// Reads every field of `record`, appending their text to `arena`. A field whose path
+  /// selects nothing is null.
+  func collect(_ record: xmlNodePtr, into arena: ByteBuffer) throws(XMLPathError) -> (
+    keys: [String], values: [XMLRawValue]
+  ) {
     for index in collected.indices { collected[index] = Collected() }
     var extraKeys: [String] = []
-    var extraValues: [String] = []
-    if passThrough { collectAttributes(of: record, keys: &extraKeys, values: &extraValues) }
-    collectChildren(of: record, extraKeys: &extraKeys, extraValues: &extraValues)
+    var extraValues: [Collected] = []
+    if passThrough {
+      collectAttributes(of: record, into: arena, keys: &extraKeys, values: &extraValues)
+    }
+    collectChildren(of: record, into: arena, extraKeys: &extraKeys, extraValues: &extraValues)
 
-    var values: [JSONValue] = []
+    var values: [XMLRawValue] = []
     values.reserveCapacity(fields.count + extraKeys.count)
     var childField = 0
     for index in fields.indices {
       if childField < childFields.count && childFields[childField] == index {
         childField += 1
       } else {
-        try collect(fields[index], in: record, into: &collected[index])
+        try collect(fields[index], in: record, into: &collected[index], arena: arena)
       }
-      let value = collected[index]
-      values.append(value.text.map { .string($0) } ?? (value.matched ? .string("") : .null))
+      values.append(collected[index].value)
     }
-    if extraKeys.isEmpty { return JSONObject(keys: keys, values: values) }
-    values += extraValues.map { .string($0) }
-    return JSONObject(keys: keys + extraKeys, values: values)
+    if extraKeys.isEmpty { return (keys, values) }
+    values += extraValues.map(\.value)
+    return (keys + extraKeys, values)
   }
 
   /// One field's text, for naming a record in messages and checking its key; nil when the
   /// path selects nothing or fails.
   func text(of name: String, in record: xmlNodePtr) -> String? {
+    scratch.removeAll()
+    var value = Collected()
     if let field = fields.first(where: { $0.name == name }) {
-      var value = Collected()
       do {
-        try collect(field, in: record, into: &value)
+        try collect(field, in: record, into: &value, arena: scratch)
       } catch {
         return nil
       }
-      return value.text ?? (value.matched ? "" : nil)
-    }
-    guard passThrough else { return nil }
-    let test = XMLName(local: name, namespace: .any)
-    var child = record.pointee.children
-    while let current = child {
-      if current.pointee.type == XML_ELEMENT_NODE && test.matches(current) {
-        return nodeValue(current)
+    } else if passThrough {
+      let test = XMLName(local: name, namespace: .any)
+      var child = record.pointee.children
+      while let current = child, !value.complete {
+        if current.pointee.type == XML_ELEMENT_NODE && test.matches(current) {
+          let start = scratch.count
+          appendNodeValue(current, to: scratch)
+          value.addBytes(from: start, in: scratch, separator: "", first: true)
+        }
+        child = current.pointee.next
       }
-      child = current.pointee.next
     }
-    return nil
+    if case .null = value.value { return nil }
+    return value.text(in: scratch)
   }
 
   private func collectAttributes(
-    of record: xmlNodePtr, keys: inout [String], values: inout [String]
+    of record: xmlNodePtr, into arena: ByteBuffer, keys: inout [String], values: inout [Collected]
   ) {
     var property = record.pointee.properties
     while let current = property {
@@ -156,14 +195,17 @@ final class XMLRecordFields {
         !self.keys.contains(name)
       else { continue }
       let node = UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self)
-      Self.addExtra(name, nodeValue(node), keys: &keys, values: &values)
+      let start = arena.count
+      appendNodeValue(node, to: arena)
+      Self.addExtra(name, from: start, in: arena, keys: &keys, values: &values)
     }
   }
 
   /// The single pass over the record's children: fills the fields that read one child element,
   /// and with `passThrough` collects the children no field reads.
   private func collectChildren(
-    of record: xmlNodePtr, extraKeys: inout [String], extraValues: inout [String]
+    of record: xmlNodePtr, into arena: ByteBuffer, extraKeys: inout [String],
+    extraValues: inout [Collected]
   ) {
     guard !childNames.isEmpty || passThrough else { return }
     // Feeds list the same children in the same order, so the name after the last match is
@@ -180,8 +222,10 @@ final class XMLRecordFields {
           let index = (start + offset) % childNames.count
           guard childNames[index].matches(current) else { continue }
           let field = childFields[index]
-          collected[field].add(
-            nodeValue(current), separator: fields[field].separator,
+          let valueStart = arena.count
+          appendNodeValue(current, to: arena)
+          collected[field].addBytes(
+            from: valueStart, in: arena, separator: fields[field].separator,
             first: fields[field].first)
           matched = true
           hint = index + 1
@@ -191,57 +235,64 @@ final class XMLRecordFields {
       if !matched && passThrough, let name = current.pointee.name.map({ String(cString: $0) }),
         !keys.contains(name)
       {
-        Self.addExtra(
-          name, nodeValue(current), keys: &extraKeys,
-          values: &extraValues)
+        let start = arena.count
+        appendNodeValue(current, to: arena)
+        Self.addExtra(name, from: start, in: arena, keys: &extraKeys, values: &extraValues)
       }
     }
   }
 
   /// Adds a passed-through value, joining it to an earlier one of the same name.
   private static func addExtra(
-    _ name: String, _ value: String, keys: inout [String], values: inout [String]
+    _ name: String, from start: Int, in arena: ByteBuffer, keys: inout [String],
+    values: inout [Collected]
   ) {
-    if let index = keys.firstIndex(of: name) {
-      if value.isEmpty { return }
-      values[index] =
-        values[index].isEmpty ? value : values[index] + XMLFieldSpec.defaultSeparator + value
-    } else {
+    var index = keys.firstIndex(of: name) ?? keys.count
+    if index == keys.count {
       keys.append(name)
-      values.append(value)
+      values.append(Collected())
+      index = keys.count - 1
     }
+    values[index].addBytes(
+      from: start, in: arena, separator: XMLFieldSpec.defaultSeparator, first: false)
   }
 
   /// Evaluates a field's paths in order until one gives a non-empty value.
-  private func collect(_ field: Field, in record: xmlNodePtr, into value: inout Collected)
-    throws(XMLPathError)
-  {
+  private func collect(
+    _ field: Field, in record: xmlNodePtr, into value: inout Collected, arena: ByteBuffer
+  ) throws(XMLPathError) {
     for program in field.programs {
       var attempt = Collected()
-      try forEachValue(of: program, at: record, parts: field.parts) { text in
-        attempt.add(text, separator: field.separator, first: field.first)
-      }
-      value.matched = value.matched || attempt.matched
-      if attempt.text != nil {
-        value.text = attempt.text
+      try collect(
+        program, at: record, parts: field.parts, separator: field.separator, first: field.first,
+        into: &attempt, arena: arena)
+      switch attempt.value {
+      case .null:
+        continue
+      case .bytes(let range) where range.isEmpty:
+        if case .null = value.value { value = attempt }
+      case .text(let text) where text.isEmpty:
+        if case .null = value.value { value = attempt }
+      default:
+        value = attempt
         return
       }
     }
   }
 
-  /// Calls `body` with the value of each node the program selects, or once with the value of
-  /// an XPath expression that gives a string, number or boolean.
-  private func forEachValue(
-    of program: XMLPathProgram, at node: xmlNodePtr, parts: [XMLPathProgram],
-    _ body: (String) -> Void
+  /// Adds the value of each node the program selects, or the value of an XPath expression that
+  /// gives a string, number or boolean.
+  private func collect(
+    _ program: XMLPathProgram, at node: xmlNodePtr, parts: [XMLPathProgram], separator: String,
+    first: Bool, into value: inout Collected, arena: ByteBuffer
   ) throws(XMLPathError) {
     switch program {
     case .simple(let path):
       var failure: XMLPathError?
       path.forEachMatch(in: node) { match in
-        guard failure == nil else { return }
+        guard failure == nil, !value.complete else { return }
         do throws(XMLPathError) {
-          body(try value(of: match, parts: parts))
+          try add(match, parts: parts, separator: separator, first: first, to: &value, arena: arena)
         } catch {
           failure = error
         }
@@ -253,31 +304,50 @@ final class XMLRecordFields {
       switch object.type {
       case XPATH_NODESET:
         guard let set = object.nodesetval, let nodes = set.pointee.nodeTab else { return }
-        for index in 0..<Int(set.pointee.nodeNr) {
-          if let match = nodes[index] { body(try value(of: match, parts: parts)) }
+        for index in 0..<Int(set.pointee.nodeNr) where !value.complete {
+          if let match = nodes[index] {
+            try add(
+              match, parts: parts, separator: separator, first: first, to: &value, arena: arena)
+          }
         }
       case XPATH_STRING:
-        body(object.stringval.map { String(cString: $0) } ?? "")
+        let text = object.stringval.map { String(cString: $0) } ?? ""
+        value.add(text, in: arena, separator: separator, first: first)
       case XPATH_NUMBER:
-        body(Self.xpathText(of: object.floatval))
+        value.add(
+          Self.xpathText(of: object.floatval), in: arena, separator: separator, first: first)
       case XPATH_BOOLEAN:
-        body(object.boolval != 0 ? "true" : "false")
+        value.add(
+          object.boolval != 0 ? "true" : "false", in: arena, separator: separator, first: first)
       default:
         break
       }
     }
   }
 
-  /// A selected node's value: its string-value, or with `parts` the non-empty parts joined.
-  private func value(of node: xmlNodePtr, parts: [XMLPathProgram]) throws(XMLPathError) -> String {
-    if parts.isEmpty { return nodeValue(node) }
+  /// Adds a selected node's value: its string-value, or with `parts` the non-empty parts
+  /// joined with ", ".
+  private func add(
+    _ node: xmlNodePtr, parts: [XMLPathProgram], separator: String, first: Bool,
+    to value: inout Collected, arena: ByteBuffer
+  ) throws(XMLPathError) {
+    if parts.isEmpty {
+      let start = arena.count
+      appendNodeValue(node, to: arena)
+      value.addBytes(from: start, in: arena, separator: separator, first: first)
+      return
+    }
     var pieces: [String] = []
     for part in parts {
+      let mark = scratch.count
       var piece = Collected()
-      try forEachValue(of: part, at: node, parts: []) { piece.add($0, separator: "", first: true) }
-      if let text = piece.text?.trimmingSpaces(), !text.isEmpty { pieces.append(text) }
+      try collect(
+        part, at: node, parts: [], separator: "", first: true, into: &piece, arena: scratch)
+      let text = piece.text(in: scratch).trimmingSpaces()
+      scratch.removeLast(scratch.count - mark)
+      if !text.isEmpty { pieces.append(text) }
     }
-    return pieces.joined(separator: ", ")
+    value.add(pieces.joined(separator: ", "), in: arena, separator: separator, first: first)
   }
 
   private func evaluate(_ expression: XPathExpressionHandle, at node: xmlNodePtr)
@@ -297,23 +367,28 @@ final class XMLRecordFields {
     return result
   }
 
-  /// A node's string-value, or for an element without text, its `valueAttribute`.
-  private func nodeValue(_ node: xmlNodePtr) -> String {
-    let text = XMLNodeText.stringValue(node, buffer: buffer)
+  /// Appends a node's string-value to `arena`, or for an element without text, the value of
+  /// its `valueAttribute`.
+  private func appendNodeValue(_ node: xmlNodePtr, to arena: ByteBuffer) {
+    let start = arena.count
+    XMLNodeText.appendStringValue(node, to: arena)
     guard let valueAttribute, node.pointee.type == XML_ELEMENT_NODE,
-      text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
-    else { return text }
+      arena.bytes(start..<arena.count).allSatisfy({
+        $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D
+      })
+    else { return }
     var property = node.pointee.properties
     while let current = property {
       if valueAttribute.matches(
         name: current.pointee.name, namespace: current.pointee.ns?.pointee.href)
       {
+        arena.removeLast(arena.count - start)
         let attribute = UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self)
-        return XMLNodeText.stringValue(attribute, buffer: buffer)
+        XMLNodeText.appendStringValue(attribute, to: arena)
+        return
       }
       property = current.pointee.next
     }
-    return text
   }
 
   /// XPath 1.0's string form of a number: no exponent for whole numbers, NaN and Infinity

@@ -26,8 +26,12 @@ final class XMLRecordStream: RecordReader {
   private var started = false
   private var finished = false
   private var recordCount = 0
-  /// Records completed before a fatal error, returned before `failure` is thrown.
-  private var salvaged: [SourceRecord] = []
+  /// Records completed before a fatal error, returned before `failure` is thrown; their text
+  /// is in `salvageArena`.
+  private var salvaged: [XMLRawRecord] = []
+  private let salvageArena = ByteBuffer(capacity: 1024)
+  /// The arena of the records that `next()` returns.
+  private let arena = ByteBuffer(capacity: 64 * 1024)
   /// The failure that stopped the read, thrown again by every later call.
   private var failure: ReaderFailure?
   private var pendingFailure: ReaderFailure?
@@ -75,22 +79,28 @@ final class XMLRecordStream: RecordReader {
   }
 
   func next() throws(ReaderFailure) -> SourceRecord? {
+    arena.removeAll()
+    return try nextRaw(into: arena)?.sourceRecord(arena: arena)
+  }
+
+  /// Returns the next record with its text appended to `arena`; nil at the end.
+  func nextRaw(into arena: ByteBuffer) throws(ReaderFailure) -> XMLRawRecord? {
     if let failure { throw failure }
-    if !salvaged.isEmpty { return salvaged.removeFirst() }
+    if !salvaged.isEmpty { return salvaged.removeFirst().moved(from: salvageArena, to: arena) }
     if let pendingFailure {
       failure = pendingFailure
       throw pendingFailure
     }
     if finished { return nil }
     do {
-      return try nextRecord()
+      return try nextRecord(into: arena)
     } catch {
       failure = error
       throw error
     }
   }
 
-  private func nextRecord() throws(ReaderFailure) -> SourceRecord? {
+  private func nextRecord(into arena: ByteBuffer) throws(ReaderFailure) -> XMLRawRecord? {
     guard let reader = try start() else {
       finished = true
       return nil
@@ -111,7 +121,9 @@ final class XMLRecordStream: RecordReader {
       }
       moveToNextSibling = false
       if status < 0 || errors.errors.count > errorsSeen {
-        if let stop = try checkErrors(failed: status < 0, during: call) { return stop }
+        if let stop = try checkErrors(failed: status < 0, during: call) {
+          return stop.moved(from: salvageArena, to: arena)
+        }
       }
       if status == 0 {
         finished = true
@@ -130,13 +142,15 @@ final class XMLRecordStream: RecordReader {
         if !plan!.record.hasFixedDepth { ancestors.append(node) }
       case .record:
         guard xmlTextReaderExpand(reader.pointer) != nil else {
-          if let stop = try checkErrors(failed: true, during: .expand) { return stop }
+          if let stop = try checkErrors(failed: true, during: .expand) {
+            return stop.moved(from: salvageArena, to: arena)
+          }
           continue
         }
         moveToNextSibling = true
         lastRecord = node
         recordCount += 1
-        return try makeRecord(node, number: recordCount)
+        return try makeRecord(node, number: recordCount, arena: arena)
       }
     }
   }
@@ -172,32 +186,34 @@ final class XMLRecordStream: RecordReader {
     return created
   }
 
-  /// Builds the record for an expanded record element.
-  private func makeRecord(_ node: xmlNodePtr, number: Int) throws(ReaderFailure) -> SourceRecord {
+  /// Builds the record for an expanded record element, with its text in `arena`.
+  private func makeRecord(
+    _ node: xmlNodePtr, number: Int, arena: ByteBuffer
+  ) throws(ReaderFailure) -> XMLRawRecord {
     let line = XMLNodeText.startLine(of: node)
     let fields = try recordFields(for: node, line: line)
-    let object: JSONObject
+    let start = arena.count
+    let collected: (keys: [String], values: [XMLRawValue])
     do {
-      object = try fields.object(for: node)
+      collected = try fields.collect(node, into: arena)
     } catch {
+      arena.removeLast(arena.count - start)
       throw ReaderFailure(
         SourceLocation(file: path, line: line),
         "\(error.message), in record \(number) (\(XMLName.describe(node)) at line \(line))")
     }
-    var problems: [RecordProblem] = []
-    if !stepKey.isEmpty && stepKey.allSatisfy({ Self.isBlank(object[$0]) }) {
+    var record = XMLRawRecord(
+      line: line, number: number, keys: collected.keys, values: collected.values, problems: [])
+    if !stepKey.isEmpty
+      && stepKey.allSatisfy({ TextTrim.trim(record.text(of: $0, arena: arena) ?? "").isEmpty })
+    {
       let keyName = stepKey.joined(separator: " + ")
-      problems.append(
+      record.problems.append(
         RecordProblem(
           field: keyName, rule: "key",
           message: "the key (\(keyName)) is empty in this \(XMLName.describe(node))"))
     }
-    return SourceRecord(line: line, number: number, content: .object(object), problems: problems)
-  }
-
-  private static func isBlank(_ value: JSONValue?) -> Bool {
-    guard case .string(let text)? = value else { return true }
-    return TextTrim.trim(text).isEmpty
+    return record
   }
 
   /// The compiled fields for a record element, by its namespace for presets that have several
@@ -219,7 +235,7 @@ final class XMLRecordStream: RecordReader {
 
   /// Looks at libxml2's new reports: warnings become notes; a fatal error, or any error when
   /// the call `failed`, stops the read. Returns the first salvaged record, nil to go on.
-  private func checkErrors(failed: Bool, during call: Call) throws(ReaderFailure) -> SourceRecord? {
+  private func checkErrors(failed: Bool, during call: Call) throws(ReaderFailure) -> XMLRawRecord? {
     var cause: XMLLibraryError?
     var openElement: xmlNodePtr?
     for (index, error) in errors.errors.enumerated().dropFirst(errorsSeen) where cause == nil {
@@ -274,7 +290,8 @@ extension XMLRecordStream {
   /// Everything known when the read stops: the failure to throw and the records to return first.
   struct Stop {
     var failure: ReaderFailure
-    var records: [SourceRecord]
+    /// The records, with their text in `salvageArena`.
+    var records: [XMLRawRecord]
   }
 
   /// Works out why the read stopped and which complete records libxml2 had parsed by then.
@@ -289,10 +306,13 @@ extension XMLRecordStream {
       }
       walk.run(document)
     }
-    var records: [SourceRecord] = []
+    var records: [XMLRawRecord] = []
+    salvageArena.removeAll()
     for node in walk.complete {
       let number = recordCount + records.count + 1
-      if let record = try? makeRecord(node, number: number) { records.append(record) }
+      if let record = try? makeRecord(node, number: number, arena: salvageArena) {
+        records.append(record)
+      }
     }
     let returned = recordCount + records.count
     let failedRecord = walk.incomplete.map { (node: $0, number: returned + 1) }
