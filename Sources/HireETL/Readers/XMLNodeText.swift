@@ -8,22 +8,9 @@ enum XMLNodeText {
     return type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE
   }
 
-  /// The node's XPath string-value: for an element or a document, the text and CDATA of all
-  /// its descendants in document order; for an attribute, its value; for text, a comment or a
-  /// processing instruction, its content.
-  static func stringValue(_ node: xmlNodePtr, buffer: ByteBuffer) -> String {
-    // The common case: an element holding one text or CDATA node.
-    if node.pointee.type == XML_ELEMENT_NODE, let child = node.pointee.children,
-      child.pointee.next == nil, isText(child)
-    {
-      return child.pointee.content.map { String(cString: $0) } ?? ""
-    }
-    buffer.removeAll()
-    appendStringValue(node, to: buffer)
-    return buffer.string(0..<buffer.count)
-  }
-
-  /// Appends the node's string-value to `buffer`.
+  /// Appends the node's XPath string-value to `buffer`: for an element or a document, the
+  /// text and CDATA of all its descendants in document order; for an attribute, its value; for
+  /// text, a comment or a processing instruction, its content.
   static func appendStringValue(_ node: xmlNodePtr, to buffer: ByteBuffer) {
     switch node.pointee.type {
     case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE, XML_PI_NODE:

@@ -7,7 +7,7 @@ import CLibXML2
 /// libxml2's XPath. With `passThrough`, the record's attributes and the child elements that no
 /// field reads become fields too, under their local names, so flat feeds lose nothing.
 final class XMLRecordFields {
-  private struct Field {
+  struct Field {
     var name: String
     var programs: [XMLPathProgram]
     var parts: [XMLPathProgram]
@@ -15,56 +15,7 @@ final class XMLRecordFields {
     var first: Bool
   }
 
-  /// The value one field collects from the nodes its path selects: the first non-empty one,
-  /// or all non-empty ones joined with the separator.
-  private struct Collected {
-    var value = XMLRawValue.null
-    var complete = false
-
-    /// Adds the value whose bytes were just appended to `arena`, from `start` to its end.
-    mutating func addBytes(from start: Int, in arena: ByteBuffer, separator: String, first: Bool) {
-      let range = start..<arena.count
-      if complete || (range.isEmpty && hasText) {
-        arena.removeLast(range.count)
-        return
-      }
-      if hasText {
-        value = .text(text(in: arena) + separator + arena.string(range))
-        arena.removeLast(range.count)
-      } else {
-        value = .bytes(range)
-        complete = first && !range.isEmpty
-      }
-    }
-
-    mutating func add(_ text: String, in arena: ByteBuffer, separator: String, first: Bool) {
-      if complete || (text.isEmpty && hasText) { return }
-      if hasText {
-        value = .text(self.text(in: arena) + separator + text)
-      } else {
-        value = .text(text)
-        complete = first && !text.isEmpty
-      }
-    }
-
-    private var hasText: Bool {
-      switch value {
-      case .null: false
-      case .bytes(let range): !range.isEmpty
-      case .text(let text): !text.isEmpty
-      }
-    }
-
-    func text(in arena: ByteBuffer) -> String {
-      switch value {
-      case .null: ""
-      case .bytes(let range): arena.string(range)
-      case .text(let text): text
-      }
-    }
-  }
-
-  private let fields: [Field]
+  let fields: [Field]
   private let keys: [String]
   private let passThrough: Bool
   /// For fields read in the single pass: the child name each reads, and the field's index.
@@ -72,14 +23,14 @@ final class XMLRecordFields {
   private let childFields: [Int]
   /// Whether one child can match more than one name in `childNames`, so every name is tried.
   private let namesOverlap: Bool
-  private let namespaces: [String: String]
+  let namespaces: [String: String]
   /// The attribute whose value stands in for an element without text.
   private let valueAttribute: XMLName?
-  private let compiler: XMLPathCompiler
-  private var context: XPathContextHandle?
+  let compiler: XMLPathCompiler
+  var context: XPathContextHandle?
   /// Scratch space for text that is not kept in a record's arena.
-  private let scratch = ByteBuffer(capacity: 4096)
-  private var collected: [Collected]
+  let scratch = ByteBuffer(capacity: 4096)
+  private var collected: [XMLFieldValue]
 
   init(
     _ specs: [XMLFieldSpec], passThrough: Bool, valueAttribute: String? = nil,
@@ -116,7 +67,7 @@ final class XMLRecordFields {
     self.childNames = childNames
     self.childFields = childFields
     namesOverlap = Self.overlap(childNames)
-    collected = Array(repeating: Collected(), count: fields.count)
+    collected = Array(repeating: XMLFieldValue(), count: fields.count)
   }
 
   /// Whether two of the names could match the same element.
@@ -134,9 +85,9 @@ final class XMLRecordFields {
   func collect(_ record: xmlNodePtr, into arena: ByteBuffer) throws(XMLPathError) -> (
     keys: [String], values: [XMLRawValue]
   ) {
-    for index in collected.indices { collected[index] = Collected() }
+    for index in collected.indices { collected[index] = XMLFieldValue() }
     var extraKeys: [String] = []
-    var extraValues: [Collected] = []
+    var extraValues: [XMLFieldValue] = []
     if passThrough {
       collectAttributes(of: record, into: arena, keys: &extraKeys, values: &extraValues)
     }
@@ -162,7 +113,7 @@ final class XMLRecordFields {
   /// path selects nothing or fails.
   func text(of name: String, in record: xmlNodePtr) -> String? {
     scratch.removeAll()
-    var value = Collected()
+    var value = XMLFieldValue()
     if let field = fields.first(where: { $0.name == name }) {
       do {
         try collect(field, in: record, into: &value, arena: scratch)
@@ -186,7 +137,8 @@ final class XMLRecordFields {
   }
 
   private func collectAttributes(
-    of record: xmlNodePtr, into arena: ByteBuffer, keys: inout [String], values: inout [Collected]
+    of record: xmlNodePtr, into arena: ByteBuffer, keys: inout [String],
+    values: inout [XMLFieldValue]
   ) {
     var property = record.pointee.properties
     while let current = property {
@@ -205,7 +157,7 @@ final class XMLRecordFields {
   /// and with `passThrough` collects the children no field reads.
   private func collectChildren(
     of record: xmlNodePtr, into arena: ByteBuffer, extraKeys: inout [String],
-    extraValues: inout [Collected]
+    extraValues: inout [XMLFieldValue]
   ) {
     guard !childNames.isEmpty || passThrough else { return }
     // Feeds list the same children in the same order, so the name after the last match is
@@ -245,131 +197,21 @@ final class XMLRecordFields {
   /// Adds a passed-through value, joining it to an earlier one of the same name.
   private static func addExtra(
     _ name: String, from start: Int, in arena: ByteBuffer, keys: inout [String],
-    values: inout [Collected]
+    values: inout [XMLFieldValue]
   ) {
     var index = keys.firstIndex(of: name) ?? keys.count
     if index == keys.count {
       keys.append(name)
-      values.append(Collected())
+      values.append(XMLFieldValue())
       index = keys.count - 1
     }
     values[index].addBytes(
       from: start, in: arena, separator: XMLFieldSpec.defaultSeparator, first: false)
   }
 
-  /// Evaluates a field's paths in order until one gives a non-empty value.
-  private func collect(
-    _ field: Field, in record: xmlNodePtr, into value: inout Collected, arena: ByteBuffer
-  ) throws(XMLPathError) {
-    for program in field.programs {
-      var attempt = Collected()
-      try collect(
-        program, at: record, parts: field.parts, separator: field.separator, first: field.first,
-        into: &attempt, arena: arena)
-      switch attempt.value {
-      case .null:
-        continue
-      case .bytes(let range) where range.isEmpty:
-        if case .null = value.value { value = attempt }
-      case .text(let text) where text.isEmpty:
-        if case .null = value.value { value = attempt }
-      default:
-        value = attempt
-        return
-      }
-    }
-  }
-
-  /// Adds the value of each node the program selects, or the value of an XPath expression that
-  /// gives a string, number or boolean.
-  private func collect(
-    _ program: XMLPathProgram, at node: xmlNodePtr, parts: [XMLPathProgram], separator: String,
-    first: Bool, into value: inout Collected, arena: ByteBuffer
-  ) throws(XMLPathError) {
-    switch program {
-    case .simple(let path):
-      var failure: XMLPathError?
-      path.forEachMatch(in: node) { match in
-        guard failure == nil, !value.complete else { return }
-        do throws(XMLPathError) {
-          try add(match, parts: parts, separator: separator, first: first, to: &value, arena: arena)
-        } catch {
-          failure = error
-        }
-      }
-      if let failure { throw failure }
-    case .xpath(let expression):
-      let result = try evaluate(expression, at: node)
-      let object = result.pointer.pointee
-      switch object.type {
-      case XPATH_NODESET:
-        guard let set = object.nodesetval, let nodes = set.pointee.nodeTab else { return }
-        for index in 0..<Int(set.pointee.nodeNr) where !value.complete {
-          if let match = nodes[index] {
-            try add(
-              match, parts: parts, separator: separator, first: first, to: &value, arena: arena)
-          }
-        }
-      case XPATH_STRING:
-        let text = object.stringval.map { String(cString: $0) } ?? ""
-        value.add(text, in: arena, separator: separator, first: first)
-      case XPATH_NUMBER:
-        value.add(
-          Self.xpathText(of: object.floatval), in: arena, separator: separator, first: first)
-      case XPATH_BOOLEAN:
-        value.add(
-          object.boolval != 0 ? "true" : "false", in: arena, separator: separator, first: first)
-      default:
-        break
-      }
-    }
-  }
-
-  /// Adds a selected node's value: its string-value, or with `parts` the non-empty parts
-  /// joined with ", ".
-  private func add(
-    _ node: xmlNodePtr, parts: [XMLPathProgram], separator: String, first: Bool,
-    to value: inout Collected, arena: ByteBuffer
-  ) throws(XMLPathError) {
-    if parts.isEmpty {
-      let start = arena.count
-      appendNodeValue(node, to: arena)
-      value.addBytes(from: start, in: arena, separator: separator, first: first)
-      return
-    }
-    var pieces: [String] = []
-    for part in parts {
-      let mark = scratch.count
-      var piece = Collected()
-      try collect(
-        part, at: node, parts: [], separator: "", first: true, into: &piece, arena: scratch)
-      let text = piece.text(in: scratch).trimmingSpaces()
-      scratch.removeLast(scratch.count - mark)
-      if !text.isEmpty { pieces.append(text) }
-    }
-    value.add(pieces.joined(separator: ", "), in: arena, separator: separator, first: first)
-  }
-
-  private func evaluate(_ expression: XPathExpressionHandle, at node: xmlNodePtr)
-    throws(XMLPathError) -> XPathResultHandle
-  {
-    if context == nil || context!.pointer.pointee.doc != node.pointee.doc {
-      context = XPathContextHandle(
-        document: node.pointee.doc, namespaces: namespaces, errors: compiler.errors)
-    }
-    let before = compiler.errors.errors.count
-    guard let context, let result = XPathResultHandle(evaluating: expression, at: node, in: context)
-    else {
-      let reason =
-        compiler.errors.errors.dropFirst(before).first?.message ?? "libxml2 gave no reason"
-      throw XMLPathError("evaluating `\(expression.text)` failed: \(reason)")
-    }
-    return result
-  }
-
   /// Appends a node's string-value to `arena`, or for an element without text, the value of
   /// its `valueAttribute`.
-  private func appendNodeValue(_ node: xmlNodePtr, to arena: ByteBuffer) {
+  func appendNodeValue(_ node: xmlNodePtr, to arena: ByteBuffer) {
     let start = arena.count
     XMLNodeText.appendStringValue(node, to: arena)
     guard let valueAttribute, node.pointee.type == XML_ELEMENT_NODE,
@@ -389,14 +231,5 @@ final class XMLRecordFields {
       }
       property = current.pointee.next
     }
-  }
-
-  /// XPath 1.0's string form of a number: no exponent for whole numbers, NaN and Infinity
-  /// spelled out.
-  static func xpathText(of number: Double) -> String {
-    if number.isNaN { return "NaN" }
-    if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
-    if number == number.rounded() && abs(number) < 1e15 { return String(Int64(number)) }
-    return String(number)
   }
 }
