@@ -23,7 +23,7 @@ func readXMLBytes(
       readAhead: readAhead))
 }
 
-/// Options for a preset, with extra fields.
+/// Returns reader options for a preset or a record path, with fields and namespaces.
 func xmlOptions(
   preset: String? = nil, record: String? = nil, fields: [XMLFieldSpec] = [],
   namespaces: [String: String] = [:]
@@ -36,7 +36,7 @@ func xmlOptions(
   return options
 }
 
-/// The string fields of every record, with null fields left out.
+/// Returns the string fields of every record, with null fields left out.
 func xmlFields(_ result: ReadResult) -> [[String: String]] {
   result.records.map { record in
     var fields: [String: String] = [:]

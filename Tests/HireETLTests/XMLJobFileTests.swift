@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct XMLJobFileTests {
   /// Loads a job file whose one step reads `read` (the YAML lines under `read:`) and writes
-  /// `out.jsonl`; returns the step's input or the problems as `line:column: message`.
+  /// `write`. Returns the step's input, or the problems as `line:column: message`.
   private func load(_ read: String, write: String = "out.jsonl") -> (
     input: FileInput?, problems: [String]
   ) {

@@ -33,7 +33,7 @@ import Testing
   }
 
   /// libxml2 parses ahead in chunks, so the fault can come while complete records still wait
-  /// to be returned; none may be lost or returned twice, wherever the fault falls.
+  /// to be returned. Wherever the fault falls, none may be lost or returned twice.
   @Test func everyCompleteRecordIsReturnedOnce() {
     for good in [0, 1, 2, 5, 17, 40, 99, 250] {
       let result = readXML(feed(good: good), xmlOptions(preset: "indeed"))

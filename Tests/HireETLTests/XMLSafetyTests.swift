@@ -39,7 +39,7 @@ final class XMLScratchFolder {
 @Suite struct XMLSafetyTests {
   static let secret = "top-secret-4711"
 
-  /// A feed whose entity would read `file`, and the file with the secret in it.
+  /// Writes a file with the secret in it and returns a feed whose entity would read it.
   private func xxeFeed(_ folder: XMLScratchFolder, parameterEntity: Bool = false) -> String {
     folder.write("secret.txt", Self.secret)
     let declaration =

@@ -2,12 +2,12 @@
 /// `xmlTextReader`; memory stays flat however large the feed is.
 ///
 /// A record is an object of field name to string, read by a preset or by `record:` and
-/// `fields:` (see `XMLReaderOptions`); a field whose path selects nothing is null. A fatal
+/// `fields:` (see `XMLReaderOptions`). A field whose path selects nothing is null. A fatal
 /// well-formedness error stops the read with its line and column, after the records that were
 /// complete before it.
 ///
 /// By default the feed is parsed on a thread of its own, a few batches ahead of the caller, so
-/// parsing overlaps with mapping and writing; the records are the same either way.
+/// that parsing overlaps with mapping and writing. The records are the same either way.
 public final class XMLFeedReader: RecordReader {
   private let stream: XMLRecordStream?
   private let readAhead: XMLReadAhead?

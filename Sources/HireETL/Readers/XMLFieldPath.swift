@@ -120,7 +120,7 @@ struct XMLSimplePath: Equatable, Sendable {
   }
 }
 
-/// How a field path is evaluated.
+/// The evaluation of one field path: a simple path walk or a compiled XPath expression.
 enum XMLPathProgram {
   case simple(XMLSimplePath)
   case xpath(XPathExpressionHandle)
@@ -141,7 +141,8 @@ final class XMLPathCompiler {
     self.namespaces = namespaces
     context = XPathContextHandle(document: nil, namespaces: namespaces, errors: errors)!
     trial = XMLDocumentHandle(rootElement: "record")!
-    trialContext = XPathContextHandle(document: trial.pointer, namespaces: namespaces, errors: errors)!
+    trialContext = XPathContextHandle(
+      document: trial.pointer, namespaces: namespaces, errors: errors)!
   }
 
   /// Compiles `text` as a simple path when it is one, else as XPath 1.0.
@@ -177,8 +178,8 @@ final class XMLPathCompiler {
     return .xpath(expression)
   }
 
-  /// The namespace prefixes of the name tests in an XPath expression: a name followed by one
-  /// colon, outside string literals. Axis names (`child::`) have two colons.
+  /// Returns the namespace prefixes of the name tests in an XPath expression: each name
+  /// followed by one colon outside string literals. Axis names (`child::`) have two colons.
   static func prefixes(in expression: String) -> [String] {
     var found: [String] = []
     let scalars = Array(expression.unicodeScalars)

@@ -66,8 +66,8 @@ final class XMLInputPipe {
 
   var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
-  /// Reads the first bytes and sets up decoding. Returns false when the input holds nothing but
-  /// white space (or nothing at all), so that there is no document to parse.
+  /// Reads the first bytes and sets up decoding. Returns false when the input is empty or only
+  /// white space, so that there is no document to parse.
   func prime() throws(ReaderFailure) -> Bool {
     var onlyWhiteSpace = true
     while !sourceFinished && primedCount < Self.chunkSize && (primedCount < 4 || onlyWhiteSpace) {
@@ -84,8 +84,8 @@ final class XMLInputPipe {
     let layout = XMLCodeUnitLayout.detect(head, requested: requestedEncoding)
     if repair != nil, case .utf16(let bigEndian) = layout {
       let prefixed = PrefixedByteSource(prefix: Array(head), rest: source, finished: sourceFinished)
-      let encoding: TextEncoding =
-        requestedEncoding == .auto ? (bigEndian ? .utf16BE : .utf16LE) : requestedEncoding
+      var encoding = requestedEncoding
+      if encoding == .auto { encoding = bigEndian ? .utf16BE : .utf16LE }
       decoder = UTF8Stream(source: prefixed, path: path, encoding: encoding)
       libxmlEncoding = "UTF-8"
     } else {
@@ -165,7 +165,7 @@ final class XMLInputPipe {
       violation.message)
   }
 
-  /// The next decoded bytes of the input, valid until the next call; empty at the end.
+  /// Returns the next decoded bytes of the input, valid until the next call; empty at the end.
   private func nextChunk() throws(ReaderFailure) -> UnsafeRawBufferPointer {
     if let decoder { return try decoder.nextChunk() }
     if let head = primed {

@@ -42,7 +42,7 @@ struct XMLInputRepair {
   private var declaration: [UInt8]? = []
   private var offset = 0
 
-  /// The longest entity name looked up; a longer run after `&` is passed on as it is.
+  /// The maximum length of an entity name to look up; a longer run after `&` passes unchanged.
   private static let maxNameLength = 32
   private static let xmlEntityNames: Set<String> = ["lt", "gt", "amp", "apos", "quot"]
   private static let cdataLetters = Array("CDATA[".utf8)
@@ -242,7 +242,7 @@ struct XMLInputRepair {
     output.append(UInt8(ascii: ";"))
   }
 
-  /// The value of a numeric reference's digits (`65` or `x41`); nil when they are not digits.
+  /// Returns the value of a numeric reference's digits (`65` or `x41`); nil for non-digits.
   private static func numericValue(_ digits: Substring) -> UInt32? {
     if let first = digits.first, first == "x" || first == "X" {
       return UInt32(digits.dropFirst(), radix: 16)
@@ -250,7 +250,7 @@ struct XMLInputRepair {
     return UInt32(digits, radix: 10)
   }
 
-  /// Whether XML 1.0's Char production allows the code point.
+  /// Returns whether XML 1.0's Char production allows the code point.
   static func isAllowedInXML(_ value: UInt32) -> Bool {
     switch value {
     case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x1_0000...0x10_FFFF: true

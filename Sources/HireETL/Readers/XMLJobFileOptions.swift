@@ -2,7 +2,7 @@
 /// place in the job file.
 ///
 /// A field is an XPath string, or a mapping with `path` (a string or a list of alternatives),
-/// `parts`, `separator` and `first`; `XMLFieldSpec` says what each does.
+/// `parts`, `separator` and `first`, which `XMLFieldSpec` describes.
 struct XMLOptionsDecoder {
   let reader: JobNodeReader
 
@@ -42,7 +42,7 @@ struct XMLOptionsDecoder {
     return options
   }
 
-  /// The preset's namespace prefixes with the step's own added.
+  /// Returns the preset's namespace prefixes with the step's own added.
   private func allNamespaces(_ options: XMLReaderOptions) -> [String: String] {
     let preset = options.preset.flatMap(XMLPreset.named)
     return (preset?.namespaces ?? [:]).merging(options.namespaces) { $1 }

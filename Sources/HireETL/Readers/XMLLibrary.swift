@@ -88,8 +88,8 @@ extension LibXML2 {
     return problems.first { Int32($0.key.rawValue) == code }?.value
   }
 
-  /// The element the parser had open when it reported `raw`: the deepest element whose end tag
-  /// it had not read. Nil for reports from outside the parser, or with no element open.
+  /// Returns the element the parser had open when it reported `raw`, the deepest one whose end
+  /// tag it had not read. Returns nil for reports from outside the parser or with none open.
   static func openElement(at raw: UnsafePointer<xmlError>) -> xmlNodePtr? {
     guard raw.pointee.domain == Int32(XML_FROM_PARSER.rawValue), let context = raw.pointee.ctxt
     else { return nil }
@@ -97,8 +97,8 @@ extension LibXML2 {
   }
 }
 
-/// The external entity loader that libxml2 calls for DTDs and external entities. It loads
-/// nothing; libxml2 then reports that the entity could not be loaded.
+/// Loads nothing: libxml2 calls this loader for DTDs and external entities, and then reports
+/// that the entity could not be loaded.
 private func refuseExternalEntity(
   _ url: UnsafePointer<CChar>?, _ identifier: UnsafePointer<CChar>?,
   _ context: xmlParserCtxtPtr?
@@ -168,7 +168,7 @@ final class XMLTextReaderHandle {
 
   /// Returns the document as parsed so far, so that records completed before a fatal error can
   /// still be read. libxml2 stops freeing the document once it is asked for it, so call this
-  /// only after the read has failed; this handle frees the document with the reader.
+  /// only after the read has failed. This handle then frees the document with the reader.
   func documentAfterFailure() -> xmlDocPtr? {
     if keptDocument == nil { keptDocument = xmlTextReaderCurrentDoc(pointer) }
     return keptDocument

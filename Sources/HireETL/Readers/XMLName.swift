@@ -74,8 +74,8 @@ struct XMLName: Equatable, Sendable, CustomStringConvertible {
     return String(text)
   }
 
-  /// Whether `text` can be an XML name without a prefix: no markup or path characters, and no
-  /// digit, `-` or `.` first.
+  /// Returns whether `text` can be an XML name without a prefix: no markup or path characters,
+  /// and no digit, `-` or `.` first.
   static func isName(_ text: Substring) -> Bool {
     guard let first = text.unicodeScalars.first else { return false }
     if first.properties.numericType != nil || first == "-" || first == "." { return false }
@@ -85,7 +85,7 @@ struct XMLName: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
-  /// Whether an element or attribute with this local name and namespace URI passes the test.
+  /// Returns whether an element or attribute with this local name and namespace URI passes.
   @inline(__always)
   func matches(name: UnsafePointer<xmlChar>?, namespace href: UnsafePointer<xmlChar>?) -> Bool {
     if let localBytes {
@@ -130,7 +130,7 @@ struct XMLName: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
-  /// How a node's name reads in messages: `<job>`, or `<{uri}job>` in a namespace.
+  /// Returns the node's name as messages show it: `<job>`, or `<{uri}job>` in a namespace.
   static func describe(_ node: xmlNodePtr) -> String {
     let local = node.pointee.name.map { String(cString: $0) } ?? "?"
     if let href = node.pointee.ns?.pointee.href, href.pointee != 0 {

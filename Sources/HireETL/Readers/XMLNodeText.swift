@@ -8,9 +8,9 @@ enum XMLNodeText {
     return type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE
   }
 
-  /// Appends the node's XPath string-value to `buffer`: for an element or a document, the
-  /// text and CDATA of all its descendants in document order; for an attribute, its value; for
-  /// text, a comment or a processing instruction, its content.
+  /// Appends the node's XPath string-value to `buffer`. For an element or a document that is
+  /// the text and CDATA of all its descendants in document order, for an attribute its value,
+  /// and for text, a comment or a processing instruction its content.
   static func appendStringValue(_ node: xmlNodePtr, to buffer: ByteBuffer) {
     switch node.pointee.type {
     case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE, XML_PI_NODE:
@@ -62,13 +62,13 @@ enum XMLNodeText {
     Int(xmlStrlen(text))
   }
 
-  /// The line where the element's start tag is.
+  /// Returns the line of the element's start tag.
   ///
   /// libxml2 keeps element lines up to 65,535 only. Past that, the line comes from the first
   /// text inside the element, whose exact line `XML_PARSE_BIG_LINES` keeps: libxml2 notes it
   /// after reading the text, so the text's own line breaks are taken off again.
-  /// NOTE: past line 65,535 this is exact when the element starts with white space, text or an
-  /// element; an element that starts with a comment gets the comment's last line.
+  /// NOTE: past line 65,535 the line is exact when the element starts with white space, short
+  /// text or an element. An element that starts with a comment gets the comment's last line.
   static func startLine(of node: xmlNodePtr) -> Int {
     let line = Int(node.pointee.line)
     guard line == Int(UInt16.max) else { return line }

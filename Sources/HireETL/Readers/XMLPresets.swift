@@ -13,12 +13,12 @@ public struct XMLPreset: Sendable {
   public var fields: [XMLFieldSpec]
   /// Whether the record's attributes and the child elements no field reads become fields too.
   public var passThrough = false
-  /// The attribute that holds an element's value when the element has no text.
+  /// The attribute that contains an element's value when the element has no text.
   public var valueAttribute: String?
   /// Field sets for records in particular namespaces, which replace `fields` there.
   public var fieldsByNamespace: [String: [XMLFieldSpec]] = [:]
 
-  /// The fields for a record element in `namespace` (empty for none).
+  /// Returns the fields for a record element in `namespace` (empty for none).
   public func fields(forNamespace namespace: String) -> [XMLFieldSpec] {
     fieldsByNamespace[namespace] ?? fields
   }
@@ -123,7 +123,7 @@ public struct XMLPreset: Sendable {
     ]
   }()
 
-  /// SimplyHired's job feed: `<jobs>` with one `<job>` per opening; the description, location,
+  /// SimplyHired's job feed: `<jobs>` with one `<job>` per opening. The description, location,
   /// company and pay are nested elements, and a value is an element's text or, when that is
   /// empty, its `value` attribute.
   public static let simplyHired = XMLPreset(

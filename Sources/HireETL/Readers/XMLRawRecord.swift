@@ -18,8 +18,8 @@ struct XMLRawRecord {
   var values: [XMLRawValue]
   var problems: [RecordProblem]
 
-  /// The record as readers hand it on: an object of field name to string, null for a field
-  /// whose path selected nothing.
+  /// Makes the record that readers hand on: an object of field name to string, with null for
+  /// a field whose path selected nothing.
   func sourceRecord(arena: ByteBuffer) -> SourceRecord {
     let strings = values.map { value -> JSONValue in
       switch value {
@@ -45,7 +45,7 @@ struct XMLRawRecord {
     return copy
   }
 
-  /// A field's text, nil when the field is absent or null.
+  /// Returns a field's text; nil when the field is absent or null.
   func text(of name: String, arena: ByteBuffer) -> String? {
     guard let index = keys.firstIndex(of: name) else { return nil }
     switch values[index] {

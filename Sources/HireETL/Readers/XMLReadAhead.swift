@@ -4,11 +4,11 @@ import Glibc
 /// so that parsing the feed overlaps with mapping and writing the records on the caller's
 /// thread.
 ///
-/// The hand-over holds at most `maxBatches` batches, and a batch closes at `batchRecords`
-/// records or after `batchBytes` bytes of parsed input, so memory stays bounded: the parsing
-/// thread waits while the caller is behind.
+/// The hand-over keeps at most `maxBatches` batches, and a batch closes at `batchRecords`
+/// records or after `batchBytes` bytes of parsed input. Memory stays bounded because the
+/// parsing thread waits while the caller is behind.
 final class XMLReadAhead {
-  /// What the parsing thread hands over at once.
+  /// The records the parsing thread hands over at once, with their text and counts.
   struct Batch {
     var records: [XMLRawRecord]
     /// The text of `records`.

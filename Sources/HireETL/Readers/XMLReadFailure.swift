@@ -1,7 +1,7 @@
 import CLibXML2
 
 /// Finds the record elements in the tree that libxml2 had built when a read stopped: the
-/// complete ones not yet returned, and the first incomplete one, which holds the error.
+/// complete ones not yet returned, and the first incomplete one, which contains the error.
 ///
 /// libxml2 parses ahead of the records the reader has returned, so a fatal error can come
 /// while complete records still wait in the tree. The reader frees each record once it moves
@@ -20,7 +20,7 @@ struct XMLTreeWalk {
     self.record = record
   }
 
-  /// The open elements from the deepest one up to the root.
+  /// Returns the open elements, from the deepest one up to the root.
   static func openElements(from deepest: xmlNodePtr?) -> Set<xmlNodePtr> {
     var open = Set<xmlNodePtr>()
     var current = deepest
@@ -67,8 +67,8 @@ struct XMLTreeWalk {
     }
   }
 
-  /// Whether the element's end tag was parsed. Without libxml2's word on the open elements,
-  /// an element counts as complete when something follows it or one of its ancestors.
+  /// Returns whether the element's end tag was parsed. When libxml2 did not report the open
+  /// elements, an element counts as complete if something follows it or one of its ancestors.
   func isComplete(_ node: xmlNodePtr) -> Bool {
     if let openElements { return !openElements.contains(node) }
     var current: xmlNodePtr? = node
@@ -114,7 +114,7 @@ enum XMLFailureHint {
     return stopped
   }
 
-  /// The name in libxml2's "Entity 'nbsp' not defined".
+  /// Returns the name in libxml2's "Entity 'nbsp' not defined".
   private static func entityName(in message: String) -> String? {
     guard let open = message.firstIndex(of: "'") else { return nil }
     let rest = message[message.index(after: open)...]

@@ -52,7 +52,7 @@ public struct XMLReaderOptions: Equatable, Sendable {
       valueAttribute: preset?.valueAttribute, keyField: preset?.keyField)
   }
 
-  /// The preset's fields with `extra` added; an extra field replaces the one of its name.
+  /// Returns the preset's fields with `extra` added; an extra field replaces the one of its name.
   private static func merge(_ fields: [XMLFieldSpec], with extra: [XMLFieldSpec]) -> [XMLFieldSpec]
   {
     var merged = fields

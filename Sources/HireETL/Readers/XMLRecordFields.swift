@@ -3,7 +3,7 @@ import CLibXML2
 /// Reads the fields of a record element into an arena of bytes (see `XMLRawRecord`).
 ///
 /// Fields that are a single child element name are read in one pass over the record's
-/// children; other simple paths are followed through the tree, and the rest are evaluated with
+/// children. Other simple paths are followed through the tree, and the rest are evaluated with
 /// libxml2's XPath. With `passThrough`, the record's attributes and the child elements that no
 /// field reads become fields too, under their local names, so flat feeds lose nothing.
 final class XMLRecordFields {
@@ -24,7 +24,7 @@ final class XMLRecordFields {
   /// Whether one child can match more than one name in `childNames`, so every name is tried.
   private let namesOverlap: Bool
   let namespaces: [String: String]
-  /// The attribute whose value stands in for an element without text.
+  /// The attribute whose value replaces the text of an element that has none.
   private let valueAttribute: XMLName?
   let compiler: XMLPathCompiler
   var context: XPathContextHandle?
@@ -70,7 +70,7 @@ final class XMLRecordFields {
     collected = Array(repeating: XMLFieldValue(), count: fields.count)
   }
 
-  /// Whether two of the names could match the same element.
+  /// Returns whether two of the names could match the same element.
   private static func overlap(_ names: [XMLName]) -> Bool {
     var seen = Set<String>()
     for name in names {
@@ -109,8 +109,8 @@ final class XMLRecordFields {
     return (keys + extraKeys, values)
   }
 
-  /// One field's text, for naming a record in messages and checking its key; nil when the
-  /// path selects nothing or fails.
+  /// Returns one field's text, for naming a record in messages; nil when the path selects
+  /// nothing or fails.
   func text(of name: String, in record: xmlNodePtr) -> String? {
     scratch.removeAll()
     var value = XMLFieldValue()
@@ -153,8 +153,8 @@ final class XMLRecordFields {
     }
   }
 
-  /// The single pass over the record's children: fills the fields that read one child element,
-  /// and with `passThrough` collects the children no field reads.
+  /// Fills the fields that read one child element in a single pass over the record's children,
+  /// and with `passThrough` collects the children that no field reads.
   private func collectChildren(
     of record: xmlNodePtr, into arena: ByteBuffer, extraKeys: inout [String],
     extraValues: inout [XMLFieldValue]

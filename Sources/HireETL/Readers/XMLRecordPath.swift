@@ -10,7 +10,7 @@ struct XMLRecordPath: Equatable, Sendable, CustomStringConvertible {
     var anyDepth: Bool
   }
 
-  /// What the reader does with an element it reaches.
+  /// The reader's action for an element it reaches.
   enum Decision {
     /// The element is a record: expand it and read its fields.
     case record
@@ -75,14 +75,14 @@ struct XMLRecordPath: Equatable, Sendable, CustomStringConvertible {
     return matches(node, ancestors: ancestors[..<min(depth, ancestors.count)]) ? .record : .descend
   }
 
-  /// Whether the element, with these ancestors root first, is a record.
+  /// Returns whether the element, with these ancestors root first, is a record.
   func matches(_ node: xmlNodePtr, ancestors: ArraySlice<xmlNodePtr>) -> Bool {
     guard let last = steps.last, last.name.matches(node) else { return false }
     return matchSteps(steps.count - 1, endingBefore: ancestors.endIndex, in: ancestors)
   }
 
-  /// Whether steps `0..<stepCount` match ancestors ending before `end`, where the step after
-  /// them matched the ancestor at `end` (or the element itself).
+  /// Returns whether steps `0..<stepCount` match ancestors ending before `end`, given that the
+  /// step after them matched the ancestor at `end` (or the element itself).
   private func matchSteps(
     _ stepCount: Int, endingBefore end: Int, in ancestors: ArraySlice<xmlNodePtr>
   ) -> Bool {

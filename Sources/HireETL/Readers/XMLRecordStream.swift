@@ -4,7 +4,7 @@ import CLibXML2
 /// thread. Each record element is expanded, its fields are read, and the reader frees it when
 /// it moves on, so memory stays flat however large the feed is.
 final class XMLRecordStream: RecordReader {
-  /// The call that was running when libxml2 failed, which tells what is still in its tree.
+  /// The call that was running when libxml2 failed, which decides what is still in its tree.
   enum Call {
     case read
     case expand
@@ -216,8 +216,8 @@ final class XMLRecordStream: RecordReader {
     return record
   }
 
-  /// The compiled fields for a record element, by its namespace for presets that have several
-  /// field sets.
+  /// Returns the compiled fields for a record element, chosen by its namespace for presets
+  /// that have several field sets.
   private func recordFields(for node: xmlNodePtr, line: Int) throws(ReaderFailure)
     -> XMLRecordFields
   {

@@ -1,4 +1,4 @@
-/// How a document's bytes encode characters, as far as the prolog scan needs to know.
+/// The code unit layout of a document's bytes, as far as the prolog scan needs to know it.
 enum XMLCodeUnitLayout: Equatable, Sendable {
   /// UTF-8 or a single-byte encoding: markup characters are single ASCII bytes.
   case asciiCompatible
@@ -6,8 +6,8 @@ enum XMLCodeUnitLayout: Equatable, Sendable {
   /// UTF-32 or EBCDIC, which hire-etl does not read.
   case unsupported(String)
 
-  /// The layout the first bytes of a document show: a byte order mark, or `<?` as XML requires
-  /// a declaration to start. `requested` is the `encoding:` setting, which wins over both.
+  /// Returns the layout that the first bytes of a document show: a byte order mark, or `<?`,
+  /// which starts an XML declaration. `requested` is the `encoding:` setting, which wins.
   static func detect(_ head: UnsafeRawBufferPointer, requested: TextEncoding) -> XMLCodeUnitLayout {
     switch requested {
     case .utf16LE: return .utf16(bigEndian: false)
@@ -44,9 +44,9 @@ struct XMLSafetyViolation: Equatable, Sendable {
 /// declarations in the document type declaration.
 ///
 /// hire-etl expands no entities except XML's five predefined ones and character references,
-/// so a document that declares entities is rejected before libxml2 sees the declaration: an
-/// external entity could read a local file (XXE), and nested entities can expand to gigabytes
-/// ("billion laughs"). After the root element starts, `scan` returns at once.
+/// so a document that declares entities is rejected before libxml2 parses the declaration.
+/// An external entity could read a local file (XXE), and nested entities can expand to
+/// gigabytes ("billion laughs"). After the root element starts, `scan` returns at once.
 struct XMLPrologScanner {
   private enum State: Equatable {
     case prolog
@@ -235,10 +235,11 @@ struct XMLPrologScanner {
   }
 
   private mutating func reject(_ name: [UInt8]) {
-    let shown = name.isEmpty ? "an entity" : "the entity '\(String(decoding: name, as: UTF8.self))'"
+    let entity =
+      name.isEmpty ? "an entity" : "the entity '\(String(decoding: name, as: UTF8.self))'"
     violation = XMLSafetyViolation(
       line: markupLine, column: markupColumn,
-      message: "the document type declaration declares \(shown). hire-etl rejects feeds that "
+      message: "the document type declaration declares \(entity). hire-etl rejects feeds that "
         + "declare entities, because expanding them can read local files (XXE) or use up memory "
         + "(billion laughs). Remove the <!ENTITY> declarations; for HTML names such as &nbsp; "
         + "set `html_entities: true` instead")

@@ -2,9 +2,9 @@
 /// `<job>` per record, with one child element per field, named after the field, in output
 /// order. Text goes in CDATA sections; a null field is left out.
 ///
-/// Reading the feed back with the `indeed` preset gives the same text: a `]]>` inside a value
-/// is split across two CDATA sections, and a carriage return, which an XML parser would turn
-/// into a line feed, is written as the reference `&#13;` between sections. A value with a
+/// Reading the feed back with the `indeed` preset gives the same text. A `]]>` inside a value
+/// is split across two CDATA sections. A carriage return is written as the reference `&#13;`
+/// between sections, because an XML parser turns a literal one into a line feed. A value with a
 /// character that XML 1.0 cannot hold, such as U+000B, rejects its record.
 public final class XMLFeedRecordWriter: RecordWriter {
   private let file: OutputFile
@@ -70,8 +70,8 @@ public final class XMLFeedRecordWriter: RecordWriter {
     invalidName = newNames.first { !XMLName.isName(Substring($0)) }
   }
 
-  /// The text of a value: strings as they are, numbers and booleans as JSON writes them, and
-  /// arrays and objects as JSON text.
+  /// Returns the text of a value: strings as they are, numbers and booleans as JSON writes
+  /// them, and arrays and objects as JSON text.
   private static func text(of value: OutputValue, in record: OutputRecord) -> String {
     switch value {
     case .null: ""
@@ -82,7 +82,7 @@ public final class XMLFeedRecordWriter: RecordWriter {
     }
   }
 
-  /// The first character XML 1.0 forbids, nil when there is none.
+  /// Returns the first character that XML 1.0 forbids, nil when there is none.
   private static func forbiddenCharacter(in text: String) -> UInt32? {
     for scalar in text.unicodeScalars where !XMLInputRepair.isAllowedInXML(scalar.value) {
       return scalar.value
