@@ -361,6 +361,19 @@ func xmlFields(_ result: ReadResult) -> [[String: String]] {
     #expect(ahead.failure != nil)
   }
 
+  @Test func earlyStopEndsReadAhead() throws {
+    var feed = "<source>"
+    for number in 1...5_000 { feed += "<job><title>T\(number)</title></job>" }
+    feed += "</source>"
+    for _ in 0..<20 {
+      let reader = XMLFeedReader(
+        source: MemoryByteSource(Array(feed.utf8), chunkSize: 4096), path: "feed.xml",
+        options: xmlOptions(preset: "indeed"))
+      let first = try #require(try reader.next())
+      #expect(ReadRecord(first).object?["title"] == .string("T1"))
+    }
+  }
+
   @Test func emptyAndBlankInputsHaveNoRecords() {
     for input in ["", "  \n\t", "\u{FEFF}\n"] {
       let result = readXML(input, xmlOptions(preset: "indeed"))

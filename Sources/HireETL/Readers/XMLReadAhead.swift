@@ -23,7 +23,6 @@ final class XMLReadAhead {
   static let maxBatches = 4
 
   private let handOff: BatchHandOff
-  private var thread = pthread_t()
   private var current: Batch?
   private var position = 0
   private(set) var statistics = ReaderStatistics()
@@ -32,6 +31,7 @@ final class XMLReadAhead {
   init?(_ stream: XMLRecordStream) {
     handOff = BatchHandOff(capacity: Self.maxBatches)
     let work = Unmanaged.passRetained(ParseWork(stream: stream, handOff: handOff))
+    var thread = pthread_t()
     let status = pthread_create(
       &thread, nil,
       { context in
@@ -43,11 +43,14 @@ final class XMLReadAhead {
       work.release()
       return nil
     }
+    // The thread owns what it uses, so nobody waits for it: a thread blocked reading standard
+    // input would otherwise hold up the caller after an early stop such as `--limit`.
+    pthread_detach(thread)
   }
 
+  /// Stops the parsing thread at its next hand-over; it frees the stream when it ends.
   deinit {
     handOff.cancel()
-    pthread_join(thread, nil)
   }
 
   /// Returns the next record, nil at the end of the input; throws the failure that stopped the
