@@ -34,8 +34,14 @@ public final class Validator {
     let mappingProblems = problems.count
     let properties = checks
     for position in 0..<properties.count {
-      guard let slot = slots[position] else { continue }
       unowned(unsafe) let property = properties[position]
+      guard let slot = slots[position] else {
+        // The record has no such field at all: no mapping for it, or a JSON record without it.
+        if property.required {
+          problems.append(RecordProblem(field: property.name, rule: "required", message: "\(property.name) is required"))
+        }
+        continue
+      }
       // A field the mapping already failed on (a bad date, say) gets no second message.
       if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
         continue
