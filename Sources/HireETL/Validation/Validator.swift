@@ -102,7 +102,12 @@ public final class Validator {
       {
         record.values[slot] = .integer(number)
       } else if case .number = json {
-        problems.append(typeProblem(property, found: "a number"))
+        var found = "a number"
+        if property.type == .integer, case .number(let literal) = json {
+          let isWhole = Double(literal).map { $0.rounded() == $0 } ?? false
+          found = isWhole ? "a number too large for an integer" : "a number with a fraction"
+        }
+        problems.append(typeProblem(property, found: found))
       } else {
         problems.append(typeProblem(property, found: "a JSON object or array"))
       }
