@@ -53,7 +53,11 @@ public enum JobDecoder {
       reader.fail(root.mark, "the job file has no `version:`; add `version: 1` at the top")
       return nil
     }
-    guard let version = reader.integer(versionEntry.value, "version", range: 1...Int.max) else {
+    guard let versionText = reader.string(versionEntry.value, "version") else { return nil }
+    guard let version = Int(versionText.trimmingSpaces()), version >= 1 else {
+      reader.fail(
+        versionEntry.value.mark,
+        "version must be a whole number; this hire-etl reads version \(supportedVersion)")
       return nil
     }
     if version > supportedVersion {
