@@ -32,7 +32,19 @@ public enum JobDecoder {
     let reader = JobNodeReader(file: path, variables: Variables(environment: environment))
     let job = decode(root, path: path, reader: reader)
     if let job, reader.errors.isEmpty { return job }
-    throw JobFileErrors(errors: reader.errors)
+    throw JobFileErrors(errors: inFileOrder(reader.errors))
+  }
+
+  /// Sorts the problems by line and column. Decoding checks a mapping's own keys before it
+  /// descends into their values, so it finds problems out of file order.
+  static func inFileOrder(_ errors: [JobFileError]) -> [JobFileError] {
+    let sorted = errors.enumerated().sorted { first, second in
+      let firstMark = first.element.mark ?? SourceMark(line: 0, column: 0)
+      let secondMark = second.element.mark ?? SourceMark(line: 0, column: 0)
+      return (firstMark.line, firstMark.column, first.offset)
+        < (secondMark.line, secondMark.column, second.offset)
+    }
+    return sorted.map(\.element)
   }
 
   static func readWholeFile(_ path: String) throws(InputError) -> [UInt8] {
