@@ -133,13 +133,7 @@ final class StepRunner {
     // One switch, so the cells are not copied out of the record once per stage.
     switch record.content {
     case .cells(let cells):
-      do {
-        try mapper.bind(header: cells.header)
-        if keyColumns == nil { keyColumns = try keyIndexes(cells.header) }
-      } catch {
-        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
-        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
-      }
+      try bind(cells.header)
       mapper.mapCells(cells, into: &output, problems: &problems)
     case .object(let object):
       mapper.mapObject(object, into: &output, problems: &problems)
@@ -148,6 +142,17 @@ final class StepRunner {
     }
     if !step.key.isEmpty { checkKey(record, problems: &problems) }
     validator?.validate(&output, problems: &problems)
+  }
+
+  /// Finds the mapped and key columns in a CSV header; a missing one is a job file mistake.
+  private func bind(_ header: CSVHeader) throws(RunAbort) {
+    do {
+      try mapper.bind(header: header)
+      if keyColumns == nil { keyColumns = try keyIndexes(header) }
+    } catch {
+      let location = error.mark.map { " (job file line \($0.line))" } ?? ""
+      throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+    }
   }
 
   private func keyIndexes(_ header: CSVHeader) throws(MappingError) -> [Int] {
@@ -248,6 +253,8 @@ final class StepRunner {
   private func finish(
     _ reader: RecordReader, writer: RecordWriter?, rejects: RejectsWriter?
   ) throws(RunAbort) {
+    // A CSV file with a header and no rows must still have every mapped column.
+    if report.read == 0, let names = reader.columnNames { try bind(CSVHeader(names: names)) }
     let statistics = reader.statistics
     report.blankSkipped = statistics.blankSkipped
     report.encoding = statistics.encoding.rawValue
