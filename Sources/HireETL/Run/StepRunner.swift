@@ -6,7 +6,8 @@ final class StepRunner {
   private let options: RunOptions
   private let run: RunIdentity
   private let observer: RunObserver?
-  private var report: StepReport
+  /// The counts so far; after a failure, how far the step got.
+  private(set) var report: StepReport
   private let mapper: Mapper
   private let validator: Validator?
   private let keys = KeyTracker()
@@ -43,6 +44,9 @@ final class StepRunner {
     } catch {
       writer?.discard()
       rejects?.discard()
+      // The output file was dropped, so none of its records count as written.
+      report.written = 0
+      report.seconds = monotonicSeconds() - started
       throw error
     }
     report.seconds = monotonicSeconds() - started
