@@ -21,7 +21,9 @@ extension StepRunner {
       }
     }
     guard let first else {
-      try finish(reader.statistics, unknownFields: [], writer: writer, rejects: rejects)
+      try finish(
+        reader.statistics, columnNames: reader.columnNames, unknownFields: [], writer: writer,
+        rejects: rejects)
       return
     }
     if case .cells(let cells) = first.content { try bind(cells.header) }
@@ -42,18 +44,10 @@ extension StepRunner {
         unknown.append(field)
       }
     }
-    try finish(statistics, unknownFields: unknown, writer: writer, rejects: rejects)
+    try finish(
+      statistics, columnNames: nil, unknownFields: unknown, writer: writer, rejects: rejects)
   }
 
-  private func bind(_ header: CSVHeader) throws(RunAbort) {
-    do {
-      try mapper.bind(header: header)
-      if keyColumns == nil { keyColumns = try keyIndexes(header) }
-    } catch {
-      let location = error.mark.map { " (job file line \($0.line))" } ?? ""
-      throw .jobFile("step '\(step.name)': \(error.message)\(location)")
-    }
-  }
 
   /// Takes the batches in order until the last one; returns the reader's final statistics.
   private func consume(

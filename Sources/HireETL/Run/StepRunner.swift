@@ -6,6 +6,7 @@ final class StepRunner {
   let options: RunOptions
   private let run: RunIdentity
   let observer: RunObserver?
+  /// The counts so far; after a failure, how far the step got.
   var report: StepReport
   let mapper: Mapper
   let validator: Validator?
@@ -43,12 +44,15 @@ final class StepRunner {
       } else {
         try process(reader, writer: writer, rejects: rejects, started: started)
         try finish(
-          reader.statistics, unknownFields: validator?.unknownFields ?? [], writer: writer,
-          rejects: rejects)
+          reader.statistics, columnNames: reader.columnNames,
+          unknownFields: validator?.unknownFields ?? [], writer: writer, rejects: rejects)
       }
     } catch {
       writer?.discard()
       rejects?.discard()
+      // The output file was dropped, so none of its records count as written.
+      report.written = 0
+      report.seconds = monotonicSeconds() - started
       throw error
     }
     report.seconds = monotonicSeconds() - started
@@ -139,13 +143,7 @@ final class StepRunner {
     // One switch, so the cells are not copied out of the record once per stage.
     switch record.content {
     case .cells(let cells):
-      do {
-        try mapper.bind(header: cells.header)
-        if keyColumns == nil { keyColumns = try keyIndexes(cells.header) }
-      } catch {
-        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
-        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
-      }
+      try bind(cells.header)
       mapper.mapCells(cells, into: &output, problems: &problems)
     case .object(let object):
       mapper.mapObject(object, into: &output, problems: &problems)
@@ -154,6 +152,17 @@ final class StepRunner {
     }
     if !step.key.isEmpty { checkKey(record, problems: &problems) }
     validator?.validate(&output, problems: &problems)
+  }
+
+  /// Finds the mapped and key columns in a CSV header; a missing one is a job file mistake.
+  func bind(_ header: CSVHeader) throws(RunAbort) {
+    do {
+      try mapper.bind(header: header)
+      if keyColumns == nil { keyColumns = try keyIndexes(header) }
+    } catch {
+      let location = error.mark.map { " (job file line \($0.line))" } ?? ""
+      throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+    }
   }
 
   func keyIndexes(_ header: CSVHeader) throws(MappingError) -> [Int] {
@@ -269,9 +278,11 @@ final class StepRunner {
   }
 
   func finish(
-    _ statistics: ReaderStatistics, unknownFields: [String], writer: RecordWriter?,
-    rejects: RejectsWriter?
+    _ statistics: ReaderStatistics, columnNames: [String]?, unknownFields: [String],
+    writer: RecordWriter?, rejects: RejectsWriter?
   ) throws(RunAbort) {
+    // A CSV file with a header and no rows must still have every mapped column.
+    if report.read == 0, let names = columnNames { try bind(CSVHeader(names: names)) }
     report.blankSkipped = statistics.blankSkipped
     report.encoding = statistics.encoding.rawValue
     report.notes += statistics.notes
