@@ -12,6 +12,9 @@ public final class Mapper {
   /// For CSV input: each mapping with the column indexes of its source fields, once bound.
   private var compiled: [CompiledField] = []
   private var boundHeader: CSVHeader?
+  /// The output names of a pass-through CSV step, worked out once per header.
+  private var passThroughHeader: CSVHeader?
+  private var passThroughNames: [String] = []
   /// Finds the id an earlier step created for a key; nil when there is none.
   public var lookup: ((_ step: String, _ key: String) -> LookupResult)?
 
@@ -84,11 +87,18 @@ public final class Mapper {
     problems: inout [RecordProblem]
   ) {
     guard let mappings else {
-      if output.names != header.names { output = OutputRecord(names: header.names) }
+      if passThroughHeader !== header {
+        passThroughHeader = header
+        passThroughNames = header.names.filter { !Self.rejectsColumns.contains($0) }
+      }
+      let names = passThroughNames
+      if !output.hasNames(names) { output = OutputRecord(names: names) }
       output.reset()
-      for index in 0..<min(header.names.count, row.count) {
-        ValueConversion.setText(row.cell(index), options: FieldOptions(), field: output.names[index],
-          at: index, in: &output, problems: &problems)
+      var slot = 0
+      for index in 0..<header.names.count where !Self.rejectsColumns.contains(header.names[index]) {
+        ValueConversion.setText(row.cell(index), options: FieldOptions(), field: names[slot],
+          at: slot, in: &output, problems: &problems)
+        slot += 1
       }
       return
     }
@@ -156,10 +166,17 @@ public final class Mapper {
     _ object: JSONObject, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
     guard let mappings else {
-      if output.names != object.keys { output = OutputRecord(names: object.keys) }
+      var keys = object.keys
+      var values = object.values
+      if keys.contains(where: Self.rejectsColumns.contains) {
+        let kept = keys.indices.filter { !Self.rejectsColumns.contains(keys[$0]) }
+        keys = kept.map { keys[$0] }
+        values = kept.map { values[$0] }
+      }
+      if output.names != keys { output = OutputRecord(names: keys) }
       output.reset()
-      for (index, value) in object.values.enumerated() {
-        ValueConversion.setJSON(value, options: FieldOptions(), field: output.names[index],
+      for (index, value) in values.enumerated() {
+        ValueConversion.setJSON(value, options: FieldOptions(), field: keys[index],
           at: index, in: &output, problems: &problems)
       }
       return
@@ -217,6 +234,9 @@ public final class Mapper {
           message: "\(mapping.name): no record with this key was created by step '\(step)'"))
     }
   }
+
+  /// Columns a rejects file adds; a fixed rejects file read back passes everything else through.
+  static let rejectsColumns: Set<String> = ["_row", "_errors"]
 
   /// The value at a dotted path; numeric parts index arrays.
   static func follow(_ parts: [String], in object: JSONObject) -> JSONValue? {

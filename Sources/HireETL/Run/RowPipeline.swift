@@ -135,7 +135,8 @@ final class RowPipeline: @unchecked Sendable {
   }
 
   private func encodeBatches(mapper: Mapper, validator: Validator?) {
-    var output = OutputRecord(names: validator?.completedNames(mapper.outputNames ?? []) ?? mapper.outputNames ?? [])
+    var output = OutputRecord(
+      names: validator?.completedNames(mapper.outputNames ?? []) ?? mapper.outputNames ?? [])
     var encoder = JSONLineEncoder()
     while true {
       workCount.wait()
@@ -157,7 +158,8 @@ final class RowPipeline: @unchecked Sendable {
         var problems = batch.readerProblems[index]
         var mappingCount = 0
         if problems.isEmpty {
-          mapper.mapRow(batch.row(index, ends: ends), header: header, into: &output, problems: &problems)
+          mapper.mapRow(
+            batch.row(index, ends: ends), header: header, into: &output, problems: &problems)
           mappingCount = problems.count
           validator?.validate(&output, problems: &problems)
           if problems.isEmpty { encoder.encode(output, into: batch.encoded) }

@@ -48,7 +48,6 @@ extension StepRunner {
       statistics, columnNames: nil, unknownFields: unknown, writer: writer, rejects: rejects)
   }
 
-
   /// Takes the batches in order until the last one; returns the reader's final statistics.
   private func consume(
     _ pipeline: RowPipeline, writer: JSONLinesRecordWriter, rejects: RejectsWriter?,
@@ -93,7 +92,8 @@ extension StepRunner {
       if !step.key.isEmpty && batch.readerProblems[index].isEmpty {
         var keyProblems: [RecordProblem] = []
         batch.cellEnds.withUnsafeBufferPointer { ends in
-          checkKey(row: batch.row(index, ends: ends), line: batch.lines[index], problems: &keyProblems)
+          checkKey(
+            row: batch.row(index, ends: ends), line: batch.lines[index], problems: &keyProblems)
         }
         problems.insert(contentsOf: keyProblems, at: batch.mappingProblemCounts[index])
       }

@@ -87,7 +87,10 @@ final class StepRunner {
       let file = try OutputFile(path: path)
       switch target.format {
       case .csv:
-        return CSVRecordWriter(file: file, delimiter: target.delimiter, excelSafe: target.excelSafe)
+        let columns = mapper.outputNames.map { validator?.completedNames($0) ?? $0 }
+        return CSVRecordWriter(
+          file: file, delimiter: target.delimiter, excelSafe: target.excelSafe,
+          expectedColumns: columns)
       default:
         return JSONLinesRecordWriter(file: file)
       }

@@ -134,10 +134,17 @@ public final class CSVRecordWriter: RecordWriter {
 
   /// With `excelSafe`, a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
   /// a leading `'`, so a spreadsheet shows it as text instead of running it as a formula.
-  public init(file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false) {
+  /// The header written when no record comes, so an empty result still has its columns.
+  private let expectedColumns: [String]?
+
+  public init(
+    file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false,
+    expectedColumns: [String]? = nil
+  ) {
     self.file = file
     self.delimiter = delimiter
     self.excelSafe = excelSafe
+    self.expectedColumns = expectedColumns
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
@@ -189,7 +196,14 @@ public final class CSVRecordWriter: RecordWriter {
     line.append(UInt8(ascii: "\n"))
   }
 
-  public func commit() throws(WriterFailure) { try file.commit() }
+  public func commit() throws(WriterFailure) {
+    if columns == nil, let expectedColumns {
+      line.removeAll(keepingCapacity: true)
+      appendRow(expectedColumns.map { Array($0.utf8) })
+      try file.write(line)
+    }
+    try file.commit()
+  }
   public func discard() { file.discard() }
 }
 
