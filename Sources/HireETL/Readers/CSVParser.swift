@@ -92,7 +92,9 @@ final class CSVParser {
     lineStartOffset = byteCount
   }
 
-  /// Parses the next row into `cells` and `ends`; returns false at the end of the input.
+  /// Parses the next row into `rowBytes` and `ends`; returns false at the end of the input.
+  /// `cells` follows only after `publishRow()`, so a caller that copies the row elsewhere
+  /// does not pay for a second copy.
   func nextRow() throws(ReaderFailure) -> Bool {
     building.removeAll()
     ends.removeAll(keepingCapacity: true)
@@ -105,19 +107,18 @@ final class CSVParser {
         let loaded = finished ? false : try loadChunk()
         if !loaded {
           finished = true
-          let row = try finishAtEnd()
-          if row { publishRow() }
-          return row
+          return try finishAtEnd()
         }
       }
-      if try parseChunk() {
-        publishRow()
-        return true
-      }
+      if try parseChunk() { return true }
     }
   }
 
-  private func publishRow() {
+  /// The cells of the row just parsed, back to back, valid until the next `nextRow()`.
+  var rowBytes: UnsafeRawBufferPointer { building.bytes(0..<building.count) }
+
+  /// Copies the row just parsed into `cells`.
+  func publishRow() {
     cells.removeAll(keepingCapacity: true)
     cells.append(contentsOf: UnsafeBufferPointer(start: building.storage, count: building.count))
   }

@@ -53,15 +53,27 @@ final class RowBatch: @unchecked Sendable {
   /// Copies a CSV record into the batch.
   func append(_ record: SourceRecord) {
     guard case .cells(let cells) = record.content else { return }
-    header = cells.header
+    cells.bytes.withUnsafeBytes { row in
+      appendRow(
+        bytes: row, ends: cells.ends, header: cells.header, line: record.line,
+        number: record.number, problems: record.problems)
+    }
+  }
+
+  /// Copies one row's cells (back to back, `ends` relative to `bytes`) into the batch.
+  func appendRow(
+    bytes row: UnsafeRawBufferPointer, ends: [Int], header: CSVHeader, line: Int, number: Int,
+    problems: [RecordProblem]
+  ) {
+    if self.header !== header { self.header = header }
     let base = bytes.count
-    cells.bytes.withUnsafeBytes { bytes.append($0) }
+    bytes.append(row)
     firstCells.append(cellEnds.count)
     firstBytes.append(base)
-    for end in cells.ends { cellEnds.append(base + end) }
-    lines.append(record.line)
-    numbers.append(record.number)
-    readerProblems.append(record.problems)
+    for end in ends { cellEnds.append(base + end) }
+    lines.append(line)
+    numbers.append(number)
+    readerProblems.append(problems)
   }
 
   /// The row as pointers into `bytes` and `ends`, which must stay unchanged while it is used.

@@ -7,6 +7,9 @@ public struct RunOptions: Sendable {
   public var limit: Int?
   /// The most rejected-record lines printed per step; the rest are counted.
   public var maxProblemLines = 20
+  /// Whether CSV-to-JSON-Lines steps parse and encode on other threads; nil decides by the
+  /// number of processors. Tests set it to compare both paths.
+  public var parallelRows: Bool?
 
   public init() {}
 }
