@@ -46,7 +46,7 @@ final class RowPipeline: @unchecked Sendable {
     mappers = (0..<workers).map { _ in
       let copy = Mapper(mappings: mapper.mappings)
       if case .cells(let cells) = first.content {
-        // The caller bound the same header already, so this cannot fail.
+        // The caller bound the same header before starting the pipeline, so this cannot fail.
         try? copy.bind(header: cells.header)
       }
       return copy

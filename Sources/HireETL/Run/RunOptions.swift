@@ -14,7 +14,7 @@ public struct RunOptions: Sendable {
   public init() {}
 }
 
-/// Why a run stopped before its end.
+/// The reason a run stopped before its end.
 public enum RunAbort: Error, Sendable {
   /// A mistake in the job file found only once the input was opened (a mapped column the
   /// header lacks): exit status 2.
