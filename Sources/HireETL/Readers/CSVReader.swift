@@ -58,9 +58,11 @@ public final class CSVReader: RecordReader {
     if let failure { throw failure }
     do {
       let parser = try preparedParser()
+      parser.parse(into: batch.bytes)
+      defer { parser.parse(into: nil) }
       guard try nextDataRow(parser) else { return false }
-      batch.appendRow(
-        bytes: parser.rowBytes, ends: parser.ends, header: currentHeader(parser),
+      batch.appendParsedRow(
+        start: parser.rowStart, ends: parser.ends, header: currentHeader(parser),
         line: parser.rowLine, number: recordCount, problems: rowProblems(parser))
       return true
     } catch {
@@ -75,10 +77,12 @@ public final class CSVReader: RecordReader {
     while try parser.nextRow() {
       if header == nil {
         try readHeader(parser)
+        parser.discardRow()
         continue
       }
       if parser.ends.allSatisfy({ $0 == 0 }) && parser.problems.isEmpty {
         blankSkipped += 1
+        parser.discardRow()
         continue
       }
       recordCount += 1
@@ -121,6 +125,7 @@ public final class CSVReader: RecordReader {
     var rowsLeft = options.headerRow - 1
     while rowsLeft > 0 {
       rowsLeft -= 1
+      parser.discardRow()
       guard try parser.nextRow() else { break }
     }
     if rowsLeft > 0 || parser.ends.isEmpty {

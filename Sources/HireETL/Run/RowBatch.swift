@@ -60,6 +60,20 @@ final class RowBatch: @unchecked Sendable {
     }
   }
 
+  /// Records a row the parser already wrote to the end of `bytes`, starting at `start`, with
+  /// `ends` relative to that start.
+  func appendParsedRow(
+    start: Int, ends: [Int], header: CSVHeader, line: Int, number: Int, problems: [RecordProblem]
+  ) {
+    if self.header !== header { self.header = header }
+    firstCells.append(cellEnds.count)
+    firstBytes.append(start)
+    for end in ends { cellEnds.append(start + end) }
+    lines.append(line)
+    numbers.append(number)
+    readerProblems.append(problems)
+  }
+
   /// Copies one row's cells (back to back, `ends` relative to `bytes`) into the batch.
   func appendRow(
     bytes row: UnsafeRawBufferPointer, ends: [Int], header: CSVHeader, line: Int, number: Int,
