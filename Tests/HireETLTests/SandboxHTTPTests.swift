@@ -1,4 +1,6 @@
+import Dispatch
 import Glibc
+import Synchronization
 import Testing
 
 @testable import HireETL
@@ -418,23 +420,40 @@ struct SandboxHTTPTests {
     #expect(response.status == 201)
   }
 
-  @Test func manyConnectionsAtOnce() async throws {
+  @Test func manyConnectionsAtOnce() throws {
+    let server = try startTestSandbox(seed: 20)
+    defer { try? server.stop() }
+    // Every client keeps its connection open while the others send requests in turn.
+    let clients = (0..<16).map { _ in SandboxTestClient(server) }
+    var statuses: [Int] = []
+    for round in 0..<5 {
+      for client in clients {
+        statuses.append(try client.request("GET", api("/candidates?limit=5&offset=\(round)")).status)
+      }
+    }
+    #expect(statuses.count == 80)
+    #expect(statuses.allSatisfy { $0 == 200 })
+    #expect(clients.allSatisfy { $0.connectionCount == 1 })
+  }
+
+  @Test func concurrentClientsOnThreads() throws {
     let server = try startTestSandbox(seed: 20)
     defer { try? server.stop() }
     let port = server.port
-    let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
-      for _ in 0..<16 {
-        group.addTask {
-          let client = SandboxTestClient(port: port)
-          return try (0..<10).map { _ in try client.request("GET", api("/candidates?limit=5")).status }
+    let finished = DispatchSemaphore(value: 0)
+    let failures = Mutex(0)
+    for _ in 0..<8 {
+      try startDetachedThread {
+        let client = SandboxTestClient(port: port)
+        for _ in 0..<25 {
+          let status = try? client.request("GET", api("/candidates/1")).status
+          if status != 200 { failures.withLock { $0 += 1 } }
         }
+        finished.signal()
       }
-      var all: [Int] = []
-      for try await statuses in group { all += statuses }
-      return all
     }
-    #expect(statuses.count == 160)
-    #expect(statuses.allSatisfy { $0 == 200 })
+    for _ in 0..<8 { #expect(finished.wait(timeout: .now() + 30) == .success) }
+    #expect(failures.withLock { $0 } == 0)
   }
 
   @Test func connectionsOverMaximumGet503() throws {
