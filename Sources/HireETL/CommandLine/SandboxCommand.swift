@@ -14,6 +14,7 @@ extension CommandLineInterface {
       console.out(Usage.sandbox)
       return 0
     }
+    unblockStopSignals()
     Interruption.install()
     return runSandbox(arguments, console: console) { Interruption.requested }
   }

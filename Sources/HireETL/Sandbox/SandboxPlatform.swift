@@ -271,3 +271,14 @@ func sleepSeconds(_ seconds: Double) {
     request = remaining
   }
 }
+
+/// Unblocks SIGINT and SIGTERM on the calling thread. A process can start with them blocked,
+/// for example when its parent spawned it from a thread that blocks them, and then a stop
+/// request would never arrive.
+func unblockStopSignals() {
+  var signals = sigset_t()
+  sigemptyset(&signals)
+  sigaddset(&signals, SIGINT)
+  sigaddset(&signals, SIGTERM)
+  pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+}
