@@ -62,7 +62,9 @@ struct SandboxAPITests {
     let server = try startTestSandbox(seed: 30)
     defer { try? server.stop() }
     let client = SandboxTestClient(server)
-    for path in ["/candidatemessages", "/internalnotes", "/interviews", "/reviews", "/evaluations", "/todos"] {
+    for path in [
+      "/candidatemessages", "/internalnotes", "/interviews", "/reviews", "/evaluations", "/todos",
+    ] {
       let response = try client.request("GET", api(path))
       #expect(response.status == 200, "\(path)")
       #expect(response.object?.keys == ["count", "results"], "\(path)")
@@ -123,17 +125,21 @@ struct SandboxAPITests {
     ),
     QueryCase(
       target: "/reviews?status=open",
-      detail: "Invalid query string: unknown query parameter 'status'; reviews accepts limit, offset, candidate."),
+      detail:
+        "Invalid query string: unknown query parameter 'status'; reviews accepts limit, offset, candidate."
+    ),
     QueryCase(
       target: "/openings?limit=5&limit=6",
       detail: "Invalid query string: the query parameter 'limit' is given more than once."),
     QueryCase(
       target: "/openings/1?expand=true",
       detail:
-        "Invalid query string: unknown query parameter 'expand'; this operation takes no query parameters."),
+        "Invalid query string: unknown query parameter 'expand'; this operation takes no query parameters."
+    ),
     QueryCase(
       target: "/openings?limit=%ZZ",
-      detail: "Invalid query string: the query string has a '%' that is not followed by two hex digits."),
+      detail:
+        "Invalid query string: the query string has a '%' that is not followed by two hex digits."),
   ]
 
   @Test(arguments: badQueries)
@@ -156,13 +162,15 @@ struct SandboxAPITests {
     let server = try startTestSandbox()
     defer { try? server.stop() }
     let client = SandboxTestClient(server)
-    let body = #"{"id": 77, "created_at": "1999-01-01T00:00:00Z", "title": "Nurse, \"Night\" 🌙", "location": null}"#
+    let body =
+      #"{"id": 77, "created_at": "1999-01-01T00:00:00Z", "title": "Nurse, \"Night\" 🌙", "location": null}"#
     let response = try client.request("POST", api("/openings"), body: body)
     #expect(response.status == 201)
     let record = try #require(response.object)
     #expect(
       record.keys == [
-        "id", "title", "status", "department", "location", "description", "created_at", "updated_at",
+        "id", "title", "status", "department", "location", "description", "created_at",
+        "updated_at",
       ])
     #expect(integerMember(record, "id") == 1)
     #expect(stringMember(record, "title") == "Nurse, \"Night\" 🌙")
@@ -180,7 +188,8 @@ struct SandboxAPITests {
     let server = try startTestSandbox()
     defer { try? server.stop() }
     let client = SandboxTestClient(server)
-    let body = #"{"first_name": "", "last_name": 5, "email": "not-an-address", "opening": "3", "stage": "x", "phone": null}"#
+    let body =
+      #"{"first_name": "", "last_name": 5, "email": "not-an-address", "opening": "3", "stage": "x", "phone": null}"#
     let response = try client.request("POST", api("/candidates"), body: body)
     #expect(response.status == 400)
     #expect(errorFields(response) == ["first_name", "last_name", "opening", "stage", "email"])
@@ -195,10 +204,13 @@ struct SandboxAPITests {
     defer { try? server.stop() }
     let client = SandboxTestClient(server)
     let response = try client.request(
-      "POST", api("/candidates"), body: #"{"first_name": "Ana", "last_name": "Lima", "opening": 42}"#)
+      "POST", api("/candidates"),
+      body: #"{"first_name": "Ana", "last_name": "Lima", "opening": 42}"#)
     #expect(response.status == 400)
     #expect(errorFields(response) == ["opening"])
-    #expect(response.detail == "The request body is not a valid CandidateInput: opening 42 does not exist.")
+    #expect(
+      response.detail
+        == "The request body is not a valid CandidateInput: opening 42 does not exist.")
   }
 
   @Test func missingRequiredFieldsAreListed() throws {
@@ -221,10 +233,14 @@ struct SandboxAPITests {
     BodyCase(name: "array", body: "[]", detail: "The request body must be a JSON object."),
     BodyCase(
       name: "invalid JSON", body: "{\"title\": ",
-      detail: "The request body is not valid JSON: unexpected end of input, expected a JSON value at byte offset 10."),
+      detail:
+        "The request body is not valid JSON: unexpected end of input, expected a JSON value at byte offset 10."
+    ),
     BodyCase(
       name: "bad status", body: #"{"title": "A", "status": "Open"}"#,
-      detail: "The request body is not a valid OpeningInput: status must be one of open, closed, draft (did you mean 'open'?)."),
+      detail:
+        "The request body is not a valid OpeningInput: status must be one of open, closed, draft (did you mean 'open'?)."
+    ),
     BodyCase(
       name: "null status", body: #"{"title": "A", "status": null}"#,
       detail: "The request body is not a valid OpeningInput: status must not be null."),
@@ -237,7 +253,8 @@ struct SandboxAPITests {
   func badOpeningBodyIs400(_ testCase: BodyCase) throws {
     let server = try startTestSandbox()
     defer { try? server.stop() }
-    let response = try SandboxTestClient(server).request("POST", api("/openings"), body: testCase.body)
+    let response = try SandboxTestClient(server).request(
+      "POST", api("/openings"), body: testCase.body)
     #expect(response.status == 400)
     #expect(response.detail == testCase.detail)
     #expect(server.recordCounts.first { $0.resource == "openings" }?.count == 0)
@@ -247,7 +264,8 @@ struct SandboxAPITests {
     let server = try startTestSandbox()
     defer { try? server.stop() }
     let response = try SandboxTestClient(server).request(
-      "POST", api("/openings"), body: "title=A", headers: [("Content-Type", "application/x-www-form-urlencoded")])
+      "POST", api("/openings"), body: "title=A",
+      headers: [("Content-Type", "application/x-www-form-urlencoded")])
     #expect(response.status == 415)
   }
 
@@ -277,7 +295,9 @@ struct SandboxAPITests {
     let server = try startTestSandbox(seed: 40)
     defer { try? server.stop() }
     let client = SandboxTestClient(server)
-    let children = ["/candidatemessages", "/internalnotes", "/interviews", "/reviews", "/evaluations", "/todos"]
+    let children = [
+      "/candidatemessages", "/internalnotes", "/interviews", "/reviews", "/evaluations", "/todos",
+    ]
     // Find a candidate with at least one related record.
     var candidate = 1
     for id in 1...40 {
@@ -305,7 +325,8 @@ struct SandboxAPITests {
     let client = SandboxTestClient(server)
     #expect(try client.request("DELETE", api("/candidates/3")).status == 204)
     let created = try client.request(
-      "POST", api("/candidates"), body: #"{"first_name": "Ana", "last_name": "Lima", "opening": 1}"#)
+      "POST", api("/candidates"), body: #"{"first_name": "Ana", "last_name": "Lima", "opening": 1}"#
+    )
     #expect(integerMember(created.object, "id") == 4)
   }
 
@@ -315,9 +336,12 @@ struct SandboxAPITests {
     let missing = try SandboxTestClient(server).request("GET", api("/openings"), authorized: false)
     #expect(missing.status == 401)
     #expect(missing.header("www-authenticate") == "ApiKey")
-    let wrong = try SandboxTestClient(port: server.port, apiKey: "wrong-key").request("GET", api("/openings"))
+    let wrong = try SandboxTestClient(port: server.port, apiKey: "wrong-key").request(
+      "GET", api("/openings"))
     #expect(wrong.status == 401)
-    #expect(wrong.detail == "Invalid API key. Send the header 'Authorization: ApiKey <key>' with the sandbox's key.")
+    #expect(
+      wrong.detail
+        == "Invalid API key. Send the header 'Authorization: ApiKey <key>' with the sandbox's key.")
     let bearer = try SandboxTestClient(server).request(
       "GET", api("/openings"), authorized: false, headers: [("Authorization", "Bearer right-key")])
     #expect(bearer.status == 401)
@@ -360,7 +384,8 @@ struct SandboxAPITests {
   @Test func unauthorizedBeatsMethodNotAllowed() throws {
     let server = try startTestSandbox(seed: 3)
     defer { try? server.stop() }
-    let response = try SandboxTestClient(server).request("DELETE", api("/openings/1"), authorized: false)
+    let response = try SandboxTestClient(server).request(
+      "DELETE", api("/openings/1"), authorized: false)
     #expect(response.status == 401)
   }
 }

@@ -60,7 +60,9 @@ struct SandboxCommandTests {
   }
 
   @Test(arguments: [
-    (["--prot", "1"], "unknown option '--prot'; did you mean '--port'? (see hire-etl help sandbox)"),
+    (
+      ["--prot", "1"], "unknown option '--prot'; did you mean '--port'? (see hire-etl help sandbox)"
+    ),
     (["--port"], "--port needs a value"),
     (["--port", "70000"], "--port must be a whole number from 0 to 65535, not '70000'"),
     (["--seed", "-1"], "--seed must be a whole number from 0 to 1000000, not '-1'"),
@@ -84,12 +86,15 @@ struct SandboxCommandTests {
   @Test func helpDescribesOptions() {
     for arguments in [["help", "sandbox"], ["sandbox", "--help"]] {
       let recorder = RecordingConsole()
-      #expect(CommandLineInterface.main(arguments: arguments, environment: [:], console: recorder.console) == 0)
+      #expect(
+        CommandLineInterface.main(arguments: arguments, environment: [:], console: recorder.console)
+          == 0)
       #expect(recorder.out.hasPrefix("usage: hire-etl sandbox [options]"))
-      for option in ["--port", "--data", "--api-key", "--seed", "--rate-limit", "--burst", "--latency",
+      for option in [
+        "--port", "--data", "--api-key", "--seed", "--rate-limit", "--burst", "--latency",
         "--fail-rate", "--lose-rate", "--lost-response", "--drop-rate", "--fault-seed", "--log",
-        "--max-connections"]
-      {
+        "--max-connections",
+      ] {
         #expect(recorder.out.contains(option), "\(option)")
       }
     }
@@ -104,7 +109,9 @@ struct SandboxCommandTests {
     ) {
       checks += 1
       guard let port = listeningPort(in: recorder.out) else { return checks > 50 }
-      status = try? SandboxTestClient(port: port, apiKey: "command-key").request("GET", api("/candidates")).status
+      status = try? SandboxTestClient(port: port, apiKey: "command-key").request(
+        "GET", api("/candidates")
+      ).status
       return true
     }
     #expect(exitStatus == 0)
@@ -120,7 +127,9 @@ struct SandboxCommandTests {
     let server = try startTestSandbox()
     defer { try? server.stop() }
     let recorder = RecordingConsole()
-    let status = CommandLineInterface.runSandbox(["--port", String(server.port)], console: recorder.console) {
+    let status = CommandLineInterface.runSandbox(
+      ["--port", String(server.port)], console: recorder.console
+    ) {
       true
     }
     #expect(status == 3)
@@ -155,7 +164,10 @@ func readFirstLine(_ descriptor: Int32, seconds: Double) -> String {
   return String(decoding: bytes, as: UTF8.self)
 }
 
-@Suite(.enabled(if: SandboxExecutable.path != nil, "the hire-etl executable is not built beside the test bundle"))
+@Suite(
+  .enabled(
+    if: SandboxExecutable.path != nil, "the hire-etl executable is not built beside the test bundle"
+  ))
 struct SandboxProcessTests {
   @Test(arguments: [SIGINT, SIGTERM])
   func signalStopsCleanlyAndSaves(_ signalNumber: Int32) throws {
@@ -174,7 +186,8 @@ struct SandboxProcessTests {
 
     let firstLine = readFirstLine(output.fileHandleForReading.fileDescriptor, seconds: 10)
     let port = try #require(listeningPort(in: firstLine), "first line: \(firstLine)")
-    let created = try SandboxTestClient(port: port).request("POST", api("/candidates"), body: newCandidateBody)
+    let created = try SandboxTestClient(port: port).request(
+      "POST", api("/candidates"), body: newCandidateBody)
     #expect(created.status == 201)
 
     kill(process.processIdentifier, signalNumber)

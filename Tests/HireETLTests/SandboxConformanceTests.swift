@@ -25,14 +25,15 @@ enum OpenAPIDocument {
     return try YAMLLoader.load(bytes)
   }
 
-  /// Every operation of the document, or none when it is absent or cannot be read.
+  /// Returns every operation of the document, or none when it is absent or cannot be read.
   static func operations() -> [DocumentedOperation] {
     guard isAvailable, let document = try? load(), let paths = document["paths"] else { return [] }
     var result: [DocumentedOperation] = []
     for (path, item) in paths.entries {
       for (method, operation) in item.entries {
         let statuses = operation["responses"]?.entries.map(\.key) ?? []
-        result.append(DocumentedOperation(path: path, method: method.uppercased(), statuses: statuses))
+        result.append(
+          DocumentedOperation(path: path, method: method.uppercased(), statuses: statuses))
       }
     }
     return result
@@ -79,7 +80,7 @@ extension YAMLNode {
     return scalar.boolValue == true
   }
 
-  /// The node itself, or the node that its `$ref` (`#/components/...`) points at.
+  /// Returns the node itself, or the node that its `$ref` (`#/components/...`) points at.
   func resolved(in document: YAMLNode) -> YAMLNode {
     guard let reference = self["$ref"]?.text, reference.hasPrefix("#/") else { return self }
     var node: YAMLNode? = document
@@ -114,7 +115,9 @@ struct OpenAPISchemaCheck {
     case "array":
       guard case .array(let items) = value else { return mismatch(location, "an array", value) }
       for (index, item) in items.enumerated() {
-        if let itemSchema = schema["items"] { check(item, against: itemSchema, at: "\(location)[\(index)]") }
+        if let itemSchema = schema["items"] {
+          check(item, against: itemSchema, at: "\(location)[\(index)]")
+        }
       }
     case "integer":
       guard case .number(let literal) = value, Int(literal) != nil else {
@@ -138,7 +141,8 @@ struct OpenAPISchemaCheck {
     for key in object.keys where !allowed.contains(key) {
       problems.append("\(location).\(key) is not a documented property")
     }
-    for required in schema["required"]?.items.compactMap(\.text) ?? [] where object[required] == nil {
+    for required in schema["required"]?.items.compactMap(\.text) ?? [] where object[required] == nil
+    {
       problems.append("\(location).\(required) is required but missing")
     }
     for (name, propertySchema) in properties {
@@ -198,13 +202,13 @@ struct SandboxConformanceTests {
       try? server.stop()
     }
 
-    /// The id of the first record of a collection, such as `/openings`.
+    /// Returns the id of the first record of a collection, such as `/openings`.
     func existingID(_ collectionPath: String) throws -> Int {
       let response = try client.request("GET", api(collectionPath + "?limit=1"))
       return try #require(listResults(response).first.flatMap { integerMember($0, "id") })
     }
 
-    /// A JSON body with every property of an input schema set to a valid value.
+    /// Returns a JSON body with every property of an input schema set to a valid value.
     func validBody(_ schemaNode: YAMLNode) throws -> String {
       let schema = schemaNode.resolved(in: document)
       var object = JSONObject()
@@ -231,7 +235,7 @@ struct SandboxConformanceTests {
       return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A body that breaks the schema: its first required property has the wrong JSON type.
+    /// Returns a body that breaks the schema: its first required property has the wrong JSON type.
     func invalidBody(_ schemaNode: YAMLNode) throws -> String {
       let schema = schemaNode.resolved(in: document)
       let name = try #require(schema["required"]?.items.first?.text)
@@ -250,10 +254,12 @@ struct SandboxConformanceTests {
 
     for (code, responseNode) in responses {
       let response = try send(operation, provoking: code, node: node, fixture: fixture)
-      #expect(response.status == Int(code), "\(operation.testDescription) for \(code): \(response.text)")
+      #expect(
+        response.status == Int(code), "\(operation.testDescription) for \(code): \(response.text)")
       let documented = responseNode.resolved(in: fixture.document)
       guard let schema = documented["content"]?["application/json"]?["schema"] else {
-        #expect(response.body.isEmpty, "\(operation.testDescription) \(code) has no documented body")
+        #expect(
+          response.body.isEmpty, "\(operation.testDescription) \(code) has no documented body")
         continue
       }
       #expect(response.header("content-type") == "application/json")
@@ -278,7 +284,8 @@ struct SandboxConformanceTests {
       } else if operation.method == "DELETE" {
         // Delete a candidate made for this request, so the other records stay.
         let created = try fixture.client.request(
-          "POST", api("/candidates"), body: try fixture.validBody(
+          "POST", api("/candidates"),
+          body: try fixture.validBody(
             try #require(fixture.document["components"]?["schemas"]?["CandidateInput"])))
         id = try #require(integerMember(created.object, "id"))
       } else {
@@ -299,12 +306,17 @@ struct SandboxConformanceTests {
     for (path, item) in try #require(fixture.document["paths"]).entries {
       let documented = Set(item.entries.map { $0.key.uppercased() })
       let target = path.replacingOccurrences(
-        of: "{id}", with: String(try fixture.existingID(DocumentedOperation(path: path, method: "", statuses: []).collectionPath)))
+        of: "{id}",
+        with: String(
+          try fixture.existingID(
+            DocumentedOperation(path: path, method: "", statuses: []).collectionPath)))
       for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] where !documented.contains(method) {
         let response = try fixture.client.request(method, api(target), body: "{}")
         #expect(response.status == 405, "\(method) \(path)")
         let allowed = Set(
-          (response.header("allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+          (response.header("allow") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+          })
         #expect(allowed == documented, "\(method) \(path)")
       }
     }
@@ -312,7 +324,8 @@ struct SandboxConformanceTests {
 
   @Test func listParametersWork() throws {
     let fixture = try Fixture()
-    for operation in Self.operations where operation.method == "GET" && !operation.path.contains("{") {
+    for operation in Self.operations
+    where operation.method == "GET" && !operation.path.contains("{") {
       let node = try #require(fixture.document["paths"]?[operation.path]?["get"])
       let all = try fixture.client.request("GET", api(operation.path + "?limit=100"))
       let total = try #require(integerMember(all.object, "count"))
@@ -326,7 +339,9 @@ struct SandboxConformanceTests {
           value = schema["maximum"]?.text ?? "100"
           let defaulted = try fixture.client.request("GET", api(operation.path))
           let defaultLimit = try #require(Int(schema["default"]?.text ?? ""))
-          #expect(listResults(defaulted).count == min(defaultLimit, total), "\(operation.path) default limit")
+          #expect(
+            listResults(defaulted).count == min(defaultLimit, total),
+            "\(operation.path) default limit")
         case "offset":
           value = "1"
         default:
@@ -346,7 +361,8 @@ struct SandboxConformanceTests {
           #expect(matches, "\(operation.path)?\(name)=\(value) returned other records")
         }
         if name == "limit", let maximum = schema["maximum"]?.text.flatMap(Int.init) {
-          let over = try fixture.client.request("GET", api("\(operation.path)?limit=\(maximum + 1)"))
+          let over = try fixture.client.request(
+            "GET", api("\(operation.path)?limit=\(maximum + 1)"))
           #expect(over.status == 400, "\(operation.path) limit over the maximum")
         }
       }
@@ -357,7 +373,8 @@ struct SandboxConformanceTests {
     let document = try OpenAPIDocument.load()
     for resource in SandboxResource.allCases {
       let schema = try #require(document["components"]?["schemas"]?[resource.schemaName])
-      #expect(schema["properties"]?.entries.map(\.key) == resource.fieldNames, "\(resource.schemaName)")
+      #expect(
+        schema["properties"]?.entries.map(\.key) == resource.fieldNames, "\(resource.schemaName)")
     }
   }
 
@@ -370,12 +387,21 @@ struct SandboxConformanceTests {
       #expect(properties.map(\.key) == schema.propertyNames, "\(schema.name)")
       for property in schema.properties {
         let documented = try #require(node["properties"]?[property.name])
-        #expect(documented["type"]?.text == property.type.rawValue, "\(schema.name).\(property.name)")
-        #expect(required.contains(property.name) == property.required, "\(schema.name).\(property.name)")
-        #expect((documented["nullable"]?.isTrue ?? false) == property.nullable, "\(schema.name).\(property.name)")
-        #expect(documented["enum"]?.items.compactMap(\.text) == property.allowedValues, "\(schema.name).\(property.name)")
-        #expect(documented["default"]?.text == property.defaultValue, "\(schema.name).\(property.name)")
-        #expect((documented["format"]?.text == "email") == property.isEmail, "\(schema.name).\(property.name)")
+        #expect(
+          documented["type"]?.text == property.type.rawValue, "\(schema.name).\(property.name)")
+        #expect(
+          required.contains(property.name) == property.required, "\(schema.name).\(property.name)")
+        #expect(
+          (documented["nullable"]?.isTrue ?? false) == property.nullable,
+          "\(schema.name).\(property.name)")
+        #expect(
+          documented["enum"]?.items.compactMap(\.text) == property.allowedValues,
+          "\(schema.name).\(property.name)")
+        #expect(
+          documented["default"]?.text == property.defaultValue, "\(schema.name).\(property.name)")
+        #expect(
+          (documented["format"]?.text == "email") == property.isEmail,
+          "\(schema.name).\(property.name)")
       }
     }
   }
@@ -402,7 +428,8 @@ struct SandboxConformanceTests {
         target = stringMember(response.object, "next")
         pages += 1
       }
-      let count = try #require(integerMember(try fixture.client.request("GET", api(collection)).object, "count"))
+      let count = try #require(
+        integerMember(try fixture.client.request("GET", api(collection)).object, "count"))
       #expect(seen.count == count, "\(collection)")
       #expect(seen == seen.sorted(), "\(collection)")
     }

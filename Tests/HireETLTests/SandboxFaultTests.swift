@@ -2,7 +2,7 @@ import Testing
 
 @testable import HireETL
 
-/// The number of records of `resource` in the server.
+/// Returns the number of records of `resource` in the server.
 func recordCount(_ server: SandboxServer, _ resource: String) -> Int? {
   server.recordCounts.first { $0.resource == resource }?.count
 }
@@ -126,7 +126,8 @@ struct SandboxFaultTests {
   @Test func failedRequestChangesNothing() throws {
     let server = try startTestSandbox(seed: 3) { $0.faults.failRate = 1 }
     defer { try? server.stop() }
-    let response = try SandboxTestClient(server).request("POST", api("/candidates"), body: newCandidateBody)
+    let response = try SandboxTestClient(server).request(
+      "POST", api("/candidates"), body: newCandidateBody)
     #expect(response.status == 503)
     #expect(recordCount(server, "candidates") == 3)
   }
@@ -148,7 +149,8 @@ struct SandboxFaultTests {
       $0.faults.lostResponse = .gatewayTimeout
     }
     defer { try? server.stop() }
-    let response = try SandboxTestClient(server).request("POST", api("/candidates"), body: newCandidateBody)
+    let response = try SandboxTestClient(server).request(
+      "POST", api("/candidates"), body: newCandidateBody)
     #expect(response.status == 504)
     #expect(recordCount(server, "candidates") == 4)
   }

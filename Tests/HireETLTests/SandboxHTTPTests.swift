@@ -208,12 +208,12 @@ func startTestSandbox(
   return try SandboxServer(configuration)
 }
 
-/// `/api/v2` followed by `path`.
+/// Returns `/api/v2` followed by `path`.
 func api(_ path: String) -> String {
   SandboxConfiguration.basePath + path
 }
 
-/// A path for a scratch file that does not exist yet, in the system's temporary folder.
+/// Returns a path for a scratch file that does not exist yet, in the system's temporary folder.
 func temporarySandboxPath(_ name: String) -> String {
   let path = "/tmp/hire-etl-sandbox-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)"
   unlink(path)
@@ -223,9 +223,9 @@ func temporarySandboxPath(_ name: String) -> String {
 // MARK: - Request parsing
 
 struct SandboxHTTPParserTests {
-  private func parse(_ text: String, limits: HTTPRequestLimits = HTTPRequestLimits()) throws(
-    HTTPRequestError
-  ) -> (head: HTTPRequestHead, length: Int)? {
+  private func parse(_ text: String, limits: HTTPRequestLimits = HTTPRequestLimits())
+    throws(HTTPRequestError) -> (head: HTTPRequestHead, length: Int)?
+  {
     try HTTPRequestParser.parseHead(Array(text.utf8)[...], limits: limits)
   }
 
@@ -250,7 +250,8 @@ struct SandboxHTTPParserTests {
   }
 
   @Test func absoluteFormTargetKeepsPathAndQuery() throws {
-    let parsed = try #require(try parse("GET http://127.0.0.1:9/api/v2/todos?x=1 HTTP/1.1\r\nHost: x\r\n\r\n"))
+    let parsed = try #require(
+      try parse("GET http://127.0.0.1:9/api/v2/todos?x=1 HTTP/1.1\r\nHost: x\r\n\r\n"))
     #expect(parsed.head.path == "/api/v2/todos")
     #expect(parsed.head.query == "x=1")
   }
@@ -281,9 +282,12 @@ struct SandboxHTTPParserTests {
 
   static let rejectCases: [RejectCase] = [
     RejectCase(
-      name: "chunked body", request: "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+      name: "chunked body",
+      request: "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
       status: 411,
-      message: "request bodies with 'Transfer-Encoding: chunked' are not supported; send the body with a Content-Length header"),
+      message:
+        "request bodies with 'Transfer-Encoding: chunked' are not supported; send the body with a Content-Length header"
+    ),
     RejectCase(
       name: "POST without length", request: "POST /a HTTP/1.1\r\nHost: x\r\n\r\n", status: 411,
       message: "a POST request needs a Content-Length header"),
@@ -291,7 +295,8 @@ struct SandboxHTTPParserTests {
       name: "missing Host", request: "GET /a HTTP/1.1\r\n\r\n", status: 400,
       message: "the Host header is missing"),
     RejectCase(
-      name: "two Host headers", request: "GET /a HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400,
+      name: "two Host headers", request: "GET /a HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      status: 400,
       message: "the Host header is sent more than once"),
     RejectCase(
       name: "HTTP/2.0", request: "GET /a HTTP/2.0\r\n\r\n", status: 505,
@@ -316,7 +321,8 @@ struct SandboxHTTPParserTests {
       request: "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
       status: 400, message: "the request has two different Content-Length values"),
     RejectCase(
-      name: "body too large", request: "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
+      name: "body too large",
+      request: "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
       status: 413,
       message: "the request body of 2000000 bytes is larger than the maximum of 1048576 bytes"),
     RejectCase(
@@ -335,7 +341,9 @@ struct SandboxHTTPParserTests {
     var limits = HTTPRequestLimits()
     limits.maximumHeadBytes = 64
     let text = "GET /a HTTP/1.1\r\nHost: x\r\nX-Long: " + String(repeating: "a", count: 100)
-    #expect(throws: HTTPRequestError(status: 431, message: "the request headers are longer than 64 bytes")) {
+    #expect(
+      throws: HTTPRequestError(status: 431, message: "the request headers are longer than 64 bytes")
+    ) {
       _ = try parse(text, limits: limits)
     }
   }
@@ -344,7 +352,9 @@ struct SandboxHTTPParserTests {
     var limits = HTTPRequestLimits()
     limits.maximumHeadBytes = 64
     let text = "GET /" + String(repeating: "a", count: 100)
-    #expect(throws: HTTPRequestError(status: 414, message: "the request line is longer than 64 bytes")) {
+    #expect(
+      throws: HTTPRequestError(status: 414, message: "the request line is longer than 64 bytes")
+    ) {
       _ = try parse(text, limits: limits)
     }
   }
@@ -392,7 +402,8 @@ struct SandboxHTTPTests {
     #expect(response.header("connection") == "close")
     #expect(
       response.detail
-        == "Request bodies with 'Transfer-Encoding: chunked' are not supported; send the body with a Content-Length header.")
+        == "Request bodies with 'Transfer-Encoding: chunked' are not supported; send the body with a Content-Length header."
+    )
   }
 
   @Test func bodyOverLimitIs413() throws {
@@ -413,7 +424,7 @@ struct SandboxHTTPTests {
       "POST \(api("/openings")) HTTP/1.1\r\nHost: a\r\nAuthorization: ApiKey \(server.apiKey)\r\n"
         + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
         + "Expect: 100-continue\r\n\r\n")
-    // The server must answer 100 before the body is sent.
+    // The server must send 100 Continue before the client sends the body.
     #expect(try client.readInterimStatus() == 100)
     try client.sendRaw(body)
     let response = try client.readResponse()
@@ -428,7 +439,8 @@ struct SandboxHTTPTests {
     var statuses: [Int] = []
     for round in 0..<5 {
       for client in clients {
-        statuses.append(try client.request("GET", api("/candidates?limit=5&offset=\(round)")).status)
+        statuses.append(
+          try client.request("GET", api("/candidates?limit=5&offset=\(round)")).status)
       }
     }
     #expect(statuses.count == 80)
@@ -468,7 +480,7 @@ struct SandboxHTTPTests {
     #expect(response.status == 503)
     #expect(response.header("retry-after") == "1")
     first.close()
-    // The server sees the close within its poll interval; retry for up to 5 s.
+    // The server notices the close within its poll interval, so retry for up to 5 s.
     var status = 0
     for _ in 0..<50 {
       status = try SandboxTestClient(server).request("GET", api("/todos")).status
@@ -493,7 +505,8 @@ struct SandboxHTTPTests {
     defer { try? server.stop() }
     #expect(server.port > 0)
     #expect(server.baseURL == "http://127.0.0.1:\(server.port)/api/v2")
-    #expect(throws: SandboxError.listenFailed(port: server.port, reason: "Address already in use")) {
+    #expect(throws: SandboxError.listenFailed(port: server.port, reason: "Address already in use"))
+    {
       _ = try startTestSandbox { $0.port = server.port }
     }
   }

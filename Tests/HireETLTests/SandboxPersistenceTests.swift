@@ -4,7 +4,7 @@ import Testing
 
 @testable import HireETL
 
-/// The bytes of a file, nil when it cannot be read.
+/// Returns the bytes of a file, nil when it cannot be read.
 func fileBytes(_ path: String) -> [UInt8]? {
   guard let source = try? FileByteSource(path: path) else { return nil }
   var bytes: [UInt8] = []
@@ -23,14 +23,18 @@ struct SandboxPersistenceTests {
     let first = try startTestSandbox(seed: 10) { $0.dataPath = path }
     #expect(!first.loadedDataFile)
     let client = SandboxTestClient(first)
-    let opening = try client.request("POST", api("/openings"), body: #"{"title": "Ελεγκτής, \"QA\"", "status": "open"}"#)
+    let opening = try client.request(
+      "POST", api("/openings"), body: #"{"title": "Ελεγκτής, \"QA\"", "status": "open"}"#)
     #expect(opening.status == 201)
     let openingID = try #require(integerMember(opening.object, "id"))
     let candidate = try client.request(
       "POST", api("/candidates"),
-      body: #"{"first_name": "Лена", "last_name": "O'Neil", "opening": \#(openingID), "email": "lena@example.org"}"#)
+      body:
+        #"{"first_name": "Лена", "last_name": "O'Neil", "opening": \#(openingID), "email": "lena@example.org"}"#
+    )
     let candidateID = try #require(integerMember(candidate.object, "id"))
-    let patched = try client.request("PATCH", api("/candidates/\(candidateID)"), body: #"{"source": "Referral"}"#)
+    let patched = try client.request(
+      "PATCH", api("/candidates/\(candidateID)"), body: #"{"source": "Referral"}"#)
     #expect(try client.request("DELETE", api("/candidates/2")).status == 204)
     let counts = first.recordCounts.map(\.count)
     try first.stop()
@@ -50,9 +54,13 @@ struct SandboxPersistenceTests {
   @Test func changesAreSavedWithoutStop() throws {
     let path = temporarySandboxPath("debounce.json")
     defer { unlink(path) }
-    let server = try startTestSandbox { $0.dataPath = path; $0.saveDelay = 0.05 }
+    let server = try startTestSandbox {
+      $0.dataPath = path; $0.saveDelay = 0.05
+    }
     defer { try? server.stop() }
-    #expect(try SandboxTestClient(server).request("POST", api("/openings"), body: #"{"title": "Chef"}"#).status == 201)
+    #expect(
+      try SandboxTestClient(server).request("POST", api("/openings"), body: #"{"title": "Chef"}"#)
+        .status == 201)
     var saved = 0
     for _ in 0..<100 {
       saved = (try? SandboxDataFile.load(path: path))?[.openings].count ?? 0
@@ -91,7 +99,8 @@ struct SandboxPersistenceTests {
   static let badFiles: [BadFileCase] = [
     BadFileCase(
       name: "not JSON", content: "openings: []",
-      reason: "it is not valid JSON: unexpected character 'o', expected a JSON value at byte offset 0"),
+      reason:
+        "it is not valid JSON: unexpected character 'o', expected a JSON value at byte offset 0"),
     BadFileCase(
       name: "other JSON", content: "{}",
       reason: "it is not a sandbox data file (no \"format\": \"hire-etl-sandbox\")"),
@@ -104,11 +113,13 @@ struct SandboxPersistenceTests {
       reason: "it names an unknown resource 'jobs'"),
     BadFileCase(
       name: "record without id",
-      content: #"{"format": "hire-etl-sandbox", "format_version": 1, "resources": {"todos": {"records": [{"title": "x"}]}}}"#,
+      content:
+        #"{"format": "hire-etl-sandbox", "format_version": 1, "resources": {"todos": {"records": [{"title": "x"}]}}}"#,
       reason: "record 1 of todos is not an object with an integer id"),
     BadFileCase(
       name: "duplicate id",
-      content: #"{"format": "hire-etl-sandbox", "format_version": 1, "resources": {"todos": {"records": [{"id": 1}, {"id": 1}]}}}"#,
+      content:
+        #"{"format": "hire-etl-sandbox", "format_version": 1, "resources": {"todos": {"records": [{"id": 1}, {"id": 1}]}}}"#,
       reason: "todos has two records with id 1"),
   ]
 
@@ -140,7 +151,8 @@ struct SandboxPersistenceTests {
     let port = server.port
     let client = SandboxTestClient(server)
     try client.sendRaw(
-      "GET \(api("/openings")) HTTP/1.1\r\nHost: a\r\nAuthorization: ApiKey \(server.apiKey)\r\n\r\n")
+      "GET \(api("/openings")) HTTP/1.1\r\nHost: a\r\nAuthorization: ApiKey \(server.apiKey)\r\n\r\n"
+    )
     sleepSeconds(0.1)
 
     let stopped = DispatchSemaphore(value: 0)
@@ -179,7 +191,9 @@ struct SandboxRequestLogTests {
     }
     let client = SandboxTestClient(server)
     _ = try client.request("GET", api("/openings?limit=2"))
-    _ = try client.request("POST", api("/candidates"), body: #"{"first_name": "Private", "last_name": "Person", "opening": 1}"#)
+    _ = try client.request(
+      "POST", api("/candidates"),
+      body: #"{"first_name": "Private", "last_name": "Person", "opening": 1}"#)
     _ = try client.request("GET", api("/todos?token=very-secret-key"))
     _ = try client.request("GET", api("/openings"), authorized: false)
     try server.stop()
@@ -221,7 +235,9 @@ struct SandboxRequestLogTests {
     let entry = SandboxLogEntry(
       startedAt: 1_709_647_620_250, method: "GET", target: "/api/v2/todos?candidate=3", status: 200,
       seconds: 0.00123, fault: nil)
-    #expect(entry.line(redacting: "key") == "2024-03-05T14:07:00.250Z GET /api/v2/todos?candidate=3 200 1.2ms\n")
+    #expect(
+      entry.line(redacting: "key")
+        == "2024-03-05T14:07:00.250Z GET /api/v2/todos?candidate=3 200 1.2ms\n")
     let unreadable = SandboxLogEntry(
       startedAt: 0, method: nil, target: nil, status: 400, seconds: 0, fault: nil)
     #expect(unreadable.line(redacting: "key") == "1970-01-01T00:00:00.000Z - - 400 0.0ms\n")

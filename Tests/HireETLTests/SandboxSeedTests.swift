@@ -2,7 +2,7 @@ import Testing
 
 @testable import HireETL
 
-/// Every string value in every record of `data`.
+/// Returns every string value in every record of `data`.
 private func allText(_ data: SandboxData) -> [String] {
   SandboxResource.allCases.flatMap { resource in
     data[resource].records.flatMap { record in
@@ -117,7 +117,8 @@ struct SandboxSeedTests {
   @Test func seededRecordsServeThroughTheAPI() throws {
     let server = try startTestSandbox(seed: 50)
     defer { try? server.stop() }
-    let counts = Dictionary(uniqueKeysWithValues: server.recordCounts.map { ($0.resource, $0.count) })
+    let counts = Dictionary(
+      uniqueKeysWithValues: server.recordCounts.map { ($0.resource, $0.count) })
     let client = SandboxTestClient(server)
     for resource in SandboxResource.allCases {
       let response = try client.request("GET", api("/\(resource.rawValue)?limit=1"))

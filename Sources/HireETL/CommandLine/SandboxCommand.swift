@@ -91,7 +91,8 @@ extension CommandLineInterface {
     _ option: String, value: String?, to configuration: inout SandboxConfiguration
   ) throws(SandboxUsageError) {
     guard sandboxOptions.contains(option) else {
-      var message = option.hasPrefix("-") ? "unknown option '\(option)'" : "unexpected argument '\(option)'"
+      var message =
+        option.hasPrefix("-") ? "unknown option '\(option)'" : "unexpected argument '\(option)'"
       if let near = NearMatch.closest(to: option, among: sandboxOptions) {
         message += "; did you mean '\(near)'?"
       }
@@ -112,7 +113,8 @@ extension CommandLineInterface {
       configuration.seed = try wholeNumber(value, option, in: 0...1_000_000)
     case "--rate-limit":
       guard let rate = JobDecoder.parseRate(value) else {
-        throw SandboxUsageError("--rate-limit must be a rate such as 10/s or 600/min, not '\(value)'")
+        throw SandboxUsageError(
+          "--rate-limit must be a rate such as 10/s or 600/min, not '\(value)'")
       }
       configuration.faults.rateLimit = rate
     case "--burst":
@@ -150,12 +152,15 @@ extension CommandLineInterface {
   ) throws(SandboxUsageError) -> Int {
     guard let number = Int(text), range.contains(number) else {
       throw SandboxUsageError(
-        "\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        "\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'"
+      )
     }
     return number
   }
 
-  private static func probability(_ text: String, _ option: String) throws(SandboxUsageError) -> Double {
+  private static func probability(_ text: String, _ option: String) throws(SandboxUsageError)
+    -> Double
+  {
     guard let number = Double(text), number >= 0, number <= 1 else {
       throw SandboxUsageError("\(option) must be a share from 0 to 1, such as 0.05, not '\(text)'")
     }

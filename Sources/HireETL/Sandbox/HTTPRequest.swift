@@ -1,4 +1,5 @@
-/// The request line and headers of one HTTP/1.x request, with what they say about the body.
+/// The request line and headers of one HTTP/1.x request, with the body length and connection
+/// options that the headers set.
 struct HTTPRequestHead: Equatable, Sendable {
   var method: String
   /// The request target as sent, such as `/api/v2/candidates?limit=10`.
@@ -87,7 +88,8 @@ enum HTTPRequestParser {
           message: "the request line is longer than \(limits.maximumHeadBytes) bytes")
       }
       throw HTTPRequestError(
-        status: 431, message: "the request headers are longer than \(limits.maximumHeadBytes) bytes")
+        status: 431, message: "the request headers are longer than \(limits.maximumHeadBytes) bytes"
+      )
     }
     return nil
   }
@@ -216,7 +218,8 @@ enum HTTPRequestParser {
     }
   }
 
-  /// The body length from Content-Length, 0 without one. Repeated equal values are accepted.
+  /// Returns the body length from Content-Length, 0 without one. Repeated equal values are
+  /// accepted.
   private static func contentLength(
     _ headers: [(name: String, value: String)], limits: HTTPRequestLimits
   ) throws(HTTPRequestError) -> Int {

@@ -18,7 +18,7 @@ struct HTTPResponse: Sendable {
     return HTTPResponse(status: status, body: body)
   }
 
-  /// An error response in the API's `Error` schema, `{"detail": "..."}`, with any `extra`
+  /// Returns an error response in the API's `Error` schema, `{"detail": "..."}`, with any `extra`
   /// members after `detail`.
   static func error(_ status: Int, _ detail: String, extra: JSONObject = JSONObject())
     -> HTTPResponse
@@ -28,8 +28,8 @@ struct HTTPResponse: Sendable {
     return json(status, .object(object))
   }
 
-  /// The status line, headers and body, ready to send. `keepAlive` is the client's wish, which a
-  /// response that closes the connection overrides.
+  /// Returns the status line, headers and body, ready to send. `keepAlive` tells whether the
+  /// client asked to keep the connection open, and `closesConnection` overrides it.
   func serialized(keepAlive: Bool, dateMilliseconds: Int64) -> [UInt8] {
     var head = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
     head += "Date: \(SandboxTimestamp.httpDate(milliseconds: dateMilliseconds))\r\n"

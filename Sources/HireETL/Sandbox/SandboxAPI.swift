@@ -1,5 +1,5 @@
-/// Answers API requests from the store: routing, authentication, query and body checks, and
-/// the JSON shapes of the Trakstar Hire API v2.
+/// The responses to API requests, built from the store: routing, authentication, query and body
+/// checks, and the JSON shapes of the Trakstar Hire API v2.
 ///
 /// Checks run in this order: an unknown path is 404, a missing or wrong API key 401, a method
 /// the path lacks 405, a bad query or body 400, and an unknown id 404.
@@ -11,7 +11,7 @@ struct SandboxAPI: Sendable {
   /// Milliseconds since 1970 on the wall clock, for `created_at` and `updated_at`.
   let clock: @Sendable () -> Int64
 
-  /// Where a request path leads.
+  /// The resource, and the record id if any, that a request path names.
   private enum Route {
     case collection(SandboxResource)
     case item(SandboxResource, id: Int)
@@ -33,12 +33,17 @@ struct SandboxAPI: Sendable {
   func respond(to request: HTTPRequest) -> HTTPResponse {
     let head = request.head
     guard let route = route(head.path) else {
-      return .error(404, "There is no API path \(head.path). Paths start with \(SandboxConfiguration.basePath)/, such as \(SandboxConfiguration.basePath)/candidates.")
+      return .error(
+        404,
+        "There is no API path \(head.path). Paths start with \(SandboxConfiguration.basePath)/, such as \(SandboxConfiguration.basePath)/candidates."
+      )
     }
     if let refusal = checkAuthorization(head.header("authorization")) { return refusal }
     guard route.methods.contains(head.method) else {
       var response = HTTPResponse.error(
-        405, "Method \(head.method) is not allowed on \(head.path); it allows \(route.methods.joined(separator: ", ")).")
+        405,
+        "Method \(head.method) is not allowed on \(head.path); it allows \(route.methods.joined(separator: ", "))."
+      )
       response.headers.append(("Allow", route.methods.joined(separator: ", ")))
       return response
     }
@@ -53,17 +58,17 @@ struct SandboxAPI: Sendable {
     case (.collection(let resource), "GET"):
       return list(resource, query: query)
     case (.collection(let resource), _):
-      if let refusal = refuseParameters(query, path: head.path) { return refusal }
+      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
       return create(resource, request: request)
     case (.item(let resource, let id), "GET"):
-      if let refusal = refuseParameters(query, path: head.path) { return refusal }
+      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
       guard let record = store.record(resource, id: id) else { return notFound(resource, id) }
       return .json(200, .object(record))
     case (.item(_, let id), "PATCH"):
-      if let refusal = refuseParameters(query, path: head.path) { return refusal }
+      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
       return updateCandidate(id: id, request: request)
     case (.item(let resource, let id), _):
-      if let refusal = refuseParameters(query, path: head.path) { return refusal }
+      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
       guard store.deleteCandidate(id: id) else { return notFound(resource, id) }
       return HTTPResponse(status: 204)
     }
@@ -72,7 +77,8 @@ struct SandboxAPI: Sendable {
   private func route(_ path: String) -> Route? {
     let prefix = SandboxConfiguration.basePath + "/"
     guard path.hasPrefix(prefix) else { return nil }
-    let segments = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+    let segments = path.dropFirst(prefix.count).split(
+      separator: "/", omittingEmptySubsequences: false)
     guard let resource = SandboxResource(rawValue: String(segments[0])) else { return nil }
     if segments.count == 1 { return .collection(resource) }
     guard segments.count == 2, !resource.itemMethods.isEmpty, !segments[1].isEmpty,
@@ -82,7 +88,7 @@ struct SandboxAPI: Sendable {
   }
 
   /// A 401 response unless `header` is `ApiKey <key>` with the configured key. The scheme name
-  /// is case-insensitive, as RFC 9110 section 11.1 says.
+  /// is case-insensitive (RFC 9110, section 11.1).
   private func checkAuthorization(_ header: String?) -> HTTPResponse? {
     let detail: String
     if let header {
@@ -92,9 +98,11 @@ struct SandboxAPI: Sendable {
       {
         return nil
       }
-      detail = "Invalid API key. Send the header 'Authorization: ApiKey <key>' with the sandbox's key."
+      detail =
+        "Invalid API key. Send the header 'Authorization: ApiKey <key>' with the sandbox's key."
     } else {
-      detail = "Authentication credentials were not provided. Send the header 'Authorization: ApiKey <key>'."
+      detail =
+        "Authentication credentials were not provided. Send the header 'Authorization: ApiKey <key>'."
     }
     var response = HTTPResponse.error(401, detail)
     response.headers.append(("WWW-Authenticate", "ApiKey"))
@@ -109,7 +117,7 @@ struct SandboxAPI: Sendable {
     return difference == 0
   }
 
-  private func refuseParameters(_ query: SandboxQuery, path: String) -> HTTPResponse? {
+  private func rejectQueryParameters(_ query: SandboxQuery, path: String) -> HTTPResponse? {
     guard let name = query.parameters.first?.name else { return nil }
     let error = SandboxListQuery.unknownParameter(name, accepted: [], path: path)
     return .error(400, "Invalid query string: \(error.message).")
@@ -131,14 +139,15 @@ struct SandboxAPI: Sendable {
       resource, filter: filter, offset: parameters.offset, limit: parameters.limit)
     var envelope: JSONObject = ["count": .number(String(page.count))]
     if resource.listHasLinks {
-      envelope["next"] = link(resource, parameters, offset: parameters.offset + parameters.limit, count: page.count)
+      envelope["next"] = link(
+        resource, parameters, offset: parameters.offset + parameters.limit, count: page.count)
       envelope["previous"] = previousLink(resource, parameters)
     }
     envelope["results"] = .array(page.results.map(JSONValue.object))
     return .json(200, .object(envelope))
   }
 
-  /// The URL of the page at `offset`, or null when it would be past the last record.
+  /// Returns the URL of the page at `offset`, or null when it would be past the last record.
   private func link(
     _ resource: SandboxResource, _ parameters: SandboxListQuery, offset: Int, count: Int
   ) -> JSONValue {
@@ -146,13 +155,18 @@ struct SandboxAPI: Sendable {
     return .string(pageURL(resource, parameters, offset: offset))
   }
 
-  private func previousLink(_ resource: SandboxResource, _ parameters: SandboxListQuery) -> JSONValue {
+  private func previousLink(_ resource: SandboxResource, _ parameters: SandboxListQuery)
+    -> JSONValue
+  {
     guard parameters.offset > 0 else { return .null }
-    return .string(pageURL(resource, parameters, offset: max(0, parameters.offset - parameters.limit)))
+    return .string(
+      pageURL(resource, parameters, offset: max(0, parameters.offset - parameters.limit)))
   }
 
-  /// The list URL with the filter, `limit`, and `offset` unless it is 0.
-  private func pageURL(_ resource: SandboxResource, _ parameters: SandboxListQuery, offset: Int) -> String {
+  /// Returns the list URL with the filter, `limit`, and `offset` unless it is 0.
+  private func pageURL(_ resource: SandboxResource, _ parameters: SandboxListQuery, offset: Int)
+    -> String
+  {
     var pieces: [String] = []
     if let filter = parameters.filter {
       switch filter.value {
@@ -199,21 +213,27 @@ struct SandboxAPI: Sendable {
     switch store.updateCandidate(id: id, fields: fields, timestamp: timestamp) {
     case .updated(let record): return .json(200, .object(record))
     case .notFound: return notFound(.candidates, id)
-    case .rejected(let problem): return Self.referenceRejection(problem, schema: .candidate).response
+    case .rejected(let problem):
+      return Self.referenceRejection(problem, schema: .candidate).response
     }
   }
 
-  private static func referenceRejection(_ problem: RecordProblem, schema: Schema) -> SandboxInputRejection {
+  private static func referenceRejection(_ problem: RecordProblem, schema: Schema)
+    -> SandboxInputRejection
+  {
     SandboxInputRejection(
       detail: "The request body is not a valid \(schema.name): \(problem.message).",
       problems: [problem])
   }
 
-  /// A 415 response unless the body is declared as JSON or not declared at all.
+  /// Returns a 415 response unless the body is declared as JSON or not declared at all.
   private func checkContentType(_ header: String?) -> HTTPResponse? {
     guard let header else { return nil }
-    let mediaType = header.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces().lowercased() }
+    let mediaType = header.split(separator: ";", maxSplits: 1).first.map {
+      String($0).trimmingSpaces().lowercased()
+    }
     if mediaType == "application/json" { return nil }
-    return .error(415, "Content-Type '\(header)' is not supported; send the body as application/json.")
+    return .error(
+      415, "Content-Type '\(header)' is not supported; send the body as application/json.")
   }
 }

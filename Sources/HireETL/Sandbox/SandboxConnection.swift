@@ -1,4 +1,4 @@
-/// What every connection of one server shares.
+/// The services and settings that every connection of one server shares.
 struct SandboxConnectionContext: Sendable {
   let api: SandboxAPI
   let faults: SandboxFaultInjector
@@ -106,8 +106,8 @@ final class SandboxConnection {
         fault: nil))
   }
 
-  /// Applies the faults, answers one request and logs it. Returns whether to keep the
-  /// connection open.
+  /// Applies the faults, handles one request, sends the response and logs the request.
+  /// Returns whether to keep the connection open.
   private func serve(_ request: HTTPRequest) -> Bool {
     let started = monotonicSeconds()
     var entry = SandboxLogEntry(
@@ -130,13 +130,15 @@ final class SandboxConnection {
     case .rateLimit(let retryAfter):
       entry.fault = "rate-limit"
       response = .error(
-        429, "Too many requests: the sandbox's rate limit is \(rateText) requests a second. "
+        429,
+        "Too many requests: the sandbox's rate limit is \(rateText) requests a second. "
           + "Retry after \(retryAfter) seconds.")
       response.headers.append(("Retry-After", String(retryAfter)))
     case .fail:
       entry.fault = "fail"
       response = .error(
-        503, "The service is unavailable: the sandbox's --fail-rate refused this request. "
+        503,
+        "The service is unavailable: the sandbox's --fail-rate refused this request. "
           + "Nothing was changed.")
     case .handle(let losing):
       response = context.api.respond(to: request)
@@ -144,7 +146,8 @@ final class SandboxConnection {
         entry.fault = "lose-\(losing.rawValue)(\(response.status))"
         if losing == .drop { return false }
         response = .error(
-          504, "Gateway timeout: the sandbox's --lose-rate lost the response, so the outcome "
+          504,
+          "Gateway timeout: the sandbox's --lose-rate lost the response, so the outcome "
             + "of the request is unknown.")
       }
     case .drop:

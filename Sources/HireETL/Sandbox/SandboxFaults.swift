@@ -4,7 +4,7 @@ import Synchronization
 /// requests, lost responses and dropped connections. Every rate is a probability from 0 to 1 per
 /// request.
 public struct SandboxFaults: Equatable, Sendable {
-  /// What a lost response looks like to the client. The change is made either way.
+  /// The form a lost response takes for the client. The change is made either way.
   public enum LostResponse: String, Equatable, Sendable, CaseIterable {
     /// A 504 response in place of the real one.
     case gatewayTimeout = "504"
@@ -21,7 +21,7 @@ public struct SandboxFaults: Equatable, Sendable {
   public var burst: Int?
   /// Seconds added before every response.
   public var latency: Double = 0
-  /// Share of requests answered 503 before anything is changed.
+  /// Share of requests that get a 503 response before anything is changed.
   public var failRate: Double = 0
   /// Share of requests whose change is made but whose response is lost.
   public var loseRate: Double = 0
@@ -69,7 +69,7 @@ struct TokenBucket: Sendable {
   }
 }
 
-/// What the sandbox does with one request before and after handling it.
+/// The sandbox's fault handling of one request, before and after handling it.
 enum SandboxFaultDecision: Equatable, Sendable {
   /// Close the connection without reading the request any further.
   case drop

@@ -19,7 +19,7 @@ struct SandboxInputRejection: Error, Equatable, Sendable {
 /// Reads a JSON request body as `OpeningInput` or `CandidateInput`.
 ///
 /// JSON types are checked strictly: an integer property takes a JSON integer, not digits in a
-/// string, and null only goes where the schema says `nullable`. The schema's other rules
+/// string, and null is accepted only where the schema marks the property `nullable`. The schema's other rules
 /// (required, enum, e-mail format, defaults) are the ones that `Validator` applies to mapped
 /// records. Read-only fields (`id`, `created_at`, `updated_at`) are ignored, and any other
 /// unknown field is rejected, so that a misspelt field name fails instead of being dropped.
@@ -72,7 +72,8 @@ enum SandboxInput {
       let summary = problems.map(\.message).joined(separator: "; ")
       return .failure(
         SandboxInputRejection(
-          detail: "The request body is not a valid \(schema.name): \(summary).", problems: problems))
+          detail: "The request body is not a valid \(schema.name): \(summary).", problems: problems)
+      )
     }
     return .success(fields)
   }
@@ -97,8 +98,9 @@ enum SandboxInput {
     }
   }
 
-  /// A problem when the JSON type of `value` does not fit `property`, else nil.
-  private static func checkType(_ value: JSONValue, of property: Schema.Property) -> RecordProblem? {
+  /// Returns a problem when the JSON type of `value` does not fit `property`, else nil.
+  private static func checkType(_ value: JSONValue, of property: Schema.Property) -> RecordProblem?
+  {
     let name = property.name
     let expected = property.type == .integer ? "an integer" : "a string"
     let found: String
@@ -151,7 +153,8 @@ enum SandboxInput {
     return record.jsonObject()
   }
 
-  /// The value of a JSON number literal that is a whole number in the range of `Int`.
+  /// Returns the value of a JSON number literal that is a whole number in the range of `Int`,
+  /// else nil.
   static func integer(_ literal: String) -> Int? {
     guard !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { return nil }
     return Int(literal)

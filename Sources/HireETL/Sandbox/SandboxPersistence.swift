@@ -20,7 +20,8 @@ enum SandboxDataFile {
     for (position, resource) in SandboxResource.allCases.enumerated() {
       let table = data[resource]
       if position > 0 { bytes.append(contentsOf: ",\n".utf8) }
-      bytes.append(contentsOf: "\"\(resource.rawValue)\":{\"next_id\":\(table.nextID),\"records\":[".utf8)
+      bytes.append(
+        contentsOf: "\"\(resource.rawValue)\":{\"next_id\":\(table.nextID),\"records\":[".utf8)
       for (index, record) in table.records.enumerated() {
         bytes.append(contentsOf: index == 0 ? "\n".utf8 : ",\n".utf8)
         JSONWriter.appendValue(.object(record), to: &bytes)
@@ -124,7 +125,7 @@ enum SandboxDataFile {
   }
 }
 
-/// Why a data file could not be decoded.
+/// The reason that a data file could not be decoded.
 struct SandboxDataFileError: Error, Equatable {
   var reason: String
 

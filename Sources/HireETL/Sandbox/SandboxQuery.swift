@@ -33,9 +33,11 @@ struct SandboxQuery: Equatable, Sendable {
       if byte == UInt8(ascii: "+") {
         bytes.append(UInt8(ascii: " "))
       } else if byte == UInt8(ascii: "%") {
-        guard let high = utf8.popFirst().flatMap(hexValue), let low = utf8.popFirst().flatMap(hexValue)
+        guard let high = utf8.popFirst().flatMap(hexValue),
+          let low = utf8.popFirst().flatMap(hexValue)
         else {
-          throw SandboxQueryError("the query string has a '%' that is not followed by two hex digits")
+          throw SandboxQueryError(
+            "the query string has a '%' that is not followed by two hex digits")
         }
         bytes.append(high << 4 | low)
       } else {

@@ -18,23 +18,23 @@ struct SandboxRandom: Sendable {
     return mixed ^ (mixed >> 31)
   }
 
-  /// A number in `0..<bound`, with a bias below 2^-32 for bounds under 2^32.
+  /// Returns a number in `0..<bound`, with a bias below 2^-32 for bounds under 2^32.
   mutating func below(_ bound: Int) -> Int {
     precondition(bound > 0, "the bound must be positive")
     return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
   }
 
-  /// A number in `range`.
+  /// Returns a number in `range`.
   mutating func within(_ range: ClosedRange<Int>) -> Int {
     range.lowerBound + below(range.count)
   }
 
-  /// A number in `0..<1` with 53 random bits.
+  /// Returns a number in `0..<1` with 53 random bits.
   mutating func unit() -> Double {
     Double(next() >> 11) * 0x1.0p-53
   }
 
-  /// True with probability `probability`.
+  /// Returns true with probability `probability`.
   mutating func chance(_ probability: Double) -> Bool {
     probability > 0 && unit() < probability
   }

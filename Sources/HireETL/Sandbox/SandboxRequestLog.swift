@@ -18,7 +18,8 @@ struct SandboxLogEntry: Equatable, Sendable {
     var target = target ?? "-"
     if !apiKey.isEmpty { target = target.replacingAll(apiKey, with: "[redacted]") }
     let milliseconds = (seconds * 10_000).rounded() / 10
-    var text = SandboxTimestamp.dateTime(milliseconds: startedAt) + " " + (method ?? "-") + " "
+    var text =
+      SandboxTimestamp.dateTime(milliseconds: startedAt) + " " + (method ?? "-") + " "
       + target + " " + (status.map(String.init) ?? "-") + " \(milliseconds)ms"
     if let fault { text += " fault=\(fault)" }
     return text + "\n"

@@ -44,7 +44,10 @@ enum SandboxResource: String, CaseIterable, Sendable {
   var fieldNames: [String] {
     switch self {
     case .openings:
-      ["id", "title", "status", "department", "location", "description", "created_at", "updated_at"]
+      [
+        "id", "title", "status", "department", "location", "description", "created_at",
+        "updated_at",
+      ]
     case .candidates:
       [
         "id", "first_name", "last_name", "email", "phone", "opening", "stage", "source",

@@ -22,7 +22,8 @@ enum SandboxSeeder {
     var data = SandboxData()
     let openings = numbered(makeOpenings(openingCount(forCandidates: count), random: &random))
     data[.openings] = table(openings)
-    let candidates = numbered(makeCandidates(count, openingTimes: openings.map(\.time), random: &random))
+    let candidates = numbered(
+      makeCandidates(count, openingTimes: openings.map(\.time), random: &random))
     data[.candidates] = table(candidates)
 
     var children: [SandboxResource: [Dated]] = [:]
@@ -66,8 +67,16 @@ enum SandboxSeeder {
     (0..<count).map { _ in
       let created = firstInstant + Int64(random.below(180 * 24 * 3600)) * second
       let updated = created + Int64(random.below(30 * 24 * 3600)) * second
+      // 60% open, 25% closed, 15% draft.
       let statusRoll = random.below(100)
-      let status = statusRoll < 60 ? "open" : statusRoll < 85 ? "closed" : "draft"
+      let status: String
+      if statusRoll < 60 {
+        status = "open"
+      } else if statusRoll < 85 {
+        status = "closed"
+      } else {
+        status = "draft"
+      }
       let fields: JSONObject = [
         "title": .string(random.pick(SandboxSeedText.openingTitles)),
         "status": .string(status),
@@ -91,12 +100,13 @@ enum SandboxSeeder {
       let openingIndex = random.below(openingTimes.count)
       let created = openingTimes[openingIndex] + Int64(random.within(60...60 * 24 * 3600)) * second
       var roll = random.below(totalWeight)
-      let group = groups.first { group in
-        defer { roll -= group.weight }
-        return roll < group.weight
-      } ?? groups[0]
-      let given = random.pick(group.givenNames)
-      let family = random.pick(group.familyNames)
+      let group =
+        groups.first { group in
+          defer { roll -= group.weight }
+          return roll < group.weight
+        } ?? groups[0]
+      let givenName = random.pick(group.givenNames)
+      let familyName = random.pick(group.familyNames)
       let domain = random.chance(0.5) ? "example.com" : "example.org"
       var phone = JSONValue.null
       if random.chance(0.8) {
@@ -105,9 +115,9 @@ enum SandboxSeeder {
         phone = .string(format.replacingAll("XX", with: digits < 10 ? "0\(digits)" : "\(digits)"))
       }
       let fields: JSONObject = [
-        "first_name": .string(given.written),
-        "last_name": .string(family.written),
-        "email": .string("\(given.ascii).\(family.ascii).\(number + 1)@\(domain)"),
+        "first_name": .string(givenName.written),
+        "last_name": .string(familyName.written),
+        "email": .string("\(givenName.ascii).\(familyName.ascii).\(number + 1)@\(domain)"),
         "phone": phone,
         "opening": .number(String(openingIndex + 1)),
         "stage": optional(SandboxSeedText.stages, nullChance: 0.1, &random),
@@ -122,7 +132,12 @@ enum SandboxSeeder {
   private static func makeChildren(
     _ resource: SandboxResource, of candidate: Dated, random: inout SandboxRandom
   ) -> [Dated] {
-    let maximum = resource == .candidateMessages ? 3 : resource == .evaluations ? 1 : 2
+    let maximum: Int
+    switch resource {
+    case .candidateMessages: maximum = 3
+    case .evaluations: maximum = 1
+    default: maximum = 2
+    }
     guard let candidateID = candidate.fields["id"] else { return [] }
     var firstName = ""
     if case .string(let name) = candidate.fields["first_name"] { firstName = name }

@@ -175,7 +175,8 @@ public final class SandboxServer: Sendable {
       503, "The sandbox has \(maximum) connections open, its maximum; retry later.")
     response.headers.append(("Retry-After", "1"))
     response.closesConnection = true
-    _ = socket.send(response.serialized(keepAlive: false, dateMilliseconds: wallClockMilliseconds()))
+    _ = socket.send(
+      response.serialized(keepAlive: false, dateMilliseconds: wallClockMilliseconds()))
     socket.close()
     let firstTime = openConnections.withLock { state in
       defer { state.limitReported = true }

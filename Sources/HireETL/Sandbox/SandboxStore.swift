@@ -121,7 +121,7 @@ final class SandboxStore: Sendable {
     }
   }
 
-  /// The records whose `field` equals `value` (all records without a filter), skipping `offset`
+  /// Returns the records whose `field` equals `value` (all records without a filter), skipping `offset`
   /// and returning at most `limit`, with the number that matched in all.
   func page(
     _ resource: SandboxResource, filter: (field: String, value: JSONValue)?, offset: Int,
@@ -200,7 +200,7 @@ final class SandboxStore: Sendable {
       field: "opening", rule: "reference", message: "opening \(id) does not exist")
   }
 
-  /// The record's fields in schema order. With `fillNulls`, absent nullable fields become null.
+  /// Returns the record's fields in schema order. With `fillNulls`, absent nullable fields become null.
   static func ordered(
     _ values: JSONObject, for resource: SandboxResource, fillNulls: Bool
   ) -> JSONObject {

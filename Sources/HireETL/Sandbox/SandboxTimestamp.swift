@@ -29,19 +29,21 @@ enum SandboxTimestamp {
       weekday: Int((dayNumber % 7 + 11) % 7))
   }
 
-  /// RFC 3339 with milliseconds and `Z`, such as `2024-03-05T14:07:00.250Z`.
+  /// Formats an instant as RFC 3339 with milliseconds and `Z`, such as
+  /// `2024-03-05T14:07:00.250Z`.
   static func dateTime(milliseconds: Int64) -> String {
     let parts = fields(milliseconds: milliseconds)
     return date(parts) + "T" + padded(parts.hour, 2) + ":" + padded(parts.minute, 2) + ":"
       + padded(parts.second, 2) + "." + padded(parts.millisecond, 3) + "Z"
   }
 
-  /// The calendar date alone, such as `2024-03-05`.
+  /// Formats the calendar date alone, such as `2024-03-05`.
   static func date(milliseconds: Int64) -> String {
     date(fields(milliseconds: milliseconds))
   }
 
-  /// The IMF-fixdate form of RFC 9110 section 5.6.7, such as `Tue, 05 Mar 2024 14:07:00 GMT`.
+  /// Formats an instant in the IMF-fixdate form of RFC 9110, section 5.6.7, such as
+  /// `Tue, 05 Mar 2024 14:07:00 GMT`.
   static func httpDate(milliseconds: Int64) -> String {
     let parts = fields(milliseconds: milliseconds)
     let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
