@@ -65,7 +65,7 @@ struct SandboxCommandTests {
     ),
     (["--port"], "--port needs a value"),
     (["--port", "70000"], "--port must be a whole number from 0 to 65535, not '70000'"),
-    (["--seed", "-1"], "--seed must be a whole number from 0 to 1000000, not '-1'"),
+    (["--seed", "-1"], "--seed must be a whole number from 0 to 100000, not '-1'"),
     (["--rate-limit", "fast"], "--rate-limit must be a rate such as 10/s or 600/min, not 'fast'"),
     (["--latency", "soon"], "--latency must be a duration such as 50ms or 2s, not 'soon'"),
     (["--fail-rate", "5%"], "--fail-rate must be a share from 0 to 1, such as 0.05, not '5%'"),

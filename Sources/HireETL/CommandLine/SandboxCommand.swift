@@ -110,7 +110,7 @@ extension CommandLineInterface {
       }
       configuration.apiKey = value
     case "--seed":
-      configuration.seed = try wholeNumber(value, option, in: 0...1_000_000)
+      configuration.seed = try wholeNumber(value, option, in: 0...100_000)
     case "--rate-limit":
       guard let rate = JobDecoder.parseRate(value) else {
         throw SandboxUsageError(

@@ -72,7 +72,7 @@ enum Usage {
       --data FILE          keep the records in FILE across restarts: loaded at start when
                            it exists, written (mode 0600) within 0.5 s of a change and at
                            stop. Without it the records live in memory only
-      --seed N             start with N generated candidates (0 to 1,000,000) and linked
+      --seed N             start with N generated candidates (0 to 100,000) and linked
                            openings, messages, notes, interviews, reviews, evaluations and
                            to-dos; the same N gives the same records. Ignored when the
                            --data file exists

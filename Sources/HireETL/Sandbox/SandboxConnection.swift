@@ -156,7 +156,7 @@ final class SandboxConnection {
 
     let keepAlive = request.head.keepAlive && !response.closesConnection && !context.isStopping()
     let sent = socket.send(
-      response.serialized(keepAlive: keepAlive, dateMilliseconds: entry.startedAt))
+      response.serialized(keepAlive: keepAlive, dateMilliseconds: wallClockMilliseconds()))
     entry.status = response.status
     return sent && keepAlive
   }
