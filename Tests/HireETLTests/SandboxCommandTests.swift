@@ -104,8 +104,11 @@ struct SandboxCommandTests {
     let recorder = RecordingConsole()
     var status: Int?
     var checks = 0
+    let configuration = try CommandLineInterface.parseSandboxArguments([
+      "--port", "0", "--seed", "4", "--api-key", "command-key",
+    ])
     let exitStatus = CommandLineInterface.runSandbox(
-      ["--port", "0", "--seed", "4", "--api-key", "command-key"], console: recorder.console
+      configuration, console: recorder.console
     ) {
       checks += 1
       guard let port = listeningPort(in: recorder.out) else { return checks > 50 }
@@ -127,11 +130,10 @@ struct SandboxCommandTests {
     let server = try startTestSandbox()
     defer { try? server.stop() }
     let recorder = RecordingConsole()
-    let status = CommandLineInterface.runSandbox(
-      ["--port", String(server.port)], console: recorder.console
-    ) {
-      true
-    }
+    let configuration = try CommandLineInterface.parseSandboxArguments([
+      "--port", String(server.port),
+    ])
+    let status = CommandLineInterface.runSandbox(configuration, console: recorder.console) { true }
     #expect(status == 3)
     #expect(
       recorder.error

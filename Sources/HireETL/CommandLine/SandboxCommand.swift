@@ -14,24 +14,22 @@ extension CommandLineInterface {
       console.out(Usage.sandbox)
       return 0
     }
-    unblockStopSignals()
-    Interruption.install()
-    return runSandbox(arguments, console: console) { Interruption.requested }
-  }
-
-  /// Starts the sandbox, prints where it listens, and stops it once `shouldStop` returns true.
-  /// Returns 0 after a clean stop, 2 for a usage error and 3 when the server could not start or
-  /// save its data.
-  static func runSandbox(
-    _ arguments: [String], console: Console, shouldStop: () -> Bool
-  ) -> Int32 {
     let configuration: SandboxConfiguration
     do throws(SandboxUsageError) {
       configuration = try parseSandboxArguments(arguments)
     } catch {
       return usageError(error.message, console: console)
     }
+    unblockStopSignals()
+    Interruption.install()
+    return runSandbox(configuration, console: console) { Interruption.requested }
+  }
 
+  /// Starts the sandbox, prints where it listens, and stops it once `shouldStop` returns true.
+  /// Returns 0 after a clean stop and 3 when the server could not start or save its data.
+  static func runSandbox(
+    _ configuration: SandboxConfiguration, console: Console, shouldStop: () -> Bool
+  ) -> Int32 {
     let server: SandboxServer
     do throws(SandboxError) {
       server = try SandboxServer(configuration) { event in

@@ -16,12 +16,6 @@ struct SandboxAPI: Sendable {
     case collection(SandboxResource)
     case item(SandboxResource, id: Int)
 
-    var resource: SandboxResource {
-      switch self {
-      case .collection(let resource), .item(let resource, _): resource
-      }
-    }
-
     var methods: [String] {
       switch self {
       case .collection(let resource): resource.collectionMethods
@@ -38,7 +32,7 @@ struct SandboxAPI: Sendable {
         "There is no API path \(head.path). Paths start with \(SandboxConfiguration.basePath)/, such as \(SandboxConfiguration.basePath)/candidates."
       )
     }
-    if let refusal = checkAuthorization(head.header("authorization")) { return refusal }
+    if let rejection = checkAuthorization(head.header("authorization")) { return rejection }
     guard route.methods.contains(head.method) else {
       var response = HTTPResponse.error(
         405,
@@ -58,17 +52,17 @@ struct SandboxAPI: Sendable {
     case (.collection(let resource), "GET"):
       return list(resource, query: query)
     case (.collection(let resource), _):
-      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
+      if let rejection = rejectQueryParameters(query, path: head.path) { return rejection }
       return create(resource, request: request)
     case (.item(let resource, let id), "GET"):
-      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
+      if let rejection = rejectQueryParameters(query, path: head.path) { return rejection }
       guard let record = store.record(resource, id: id) else { return notFound(resource, id) }
       return .json(200, .object(record))
     case (.item(_, let id), "PATCH"):
-      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
+      if let rejection = rejectQueryParameters(query, path: head.path) { return rejection }
       return updateCandidate(id: id, request: request)
     case (.item(let resource, let id), _):
-      if let refusal = rejectQueryParameters(query, path: head.path) { return refusal }
+      if let rejection = rejectQueryParameters(query, path: head.path) { return rejection }
       guard store.deleteCandidate(id: id) else { return notFound(resource, id) }
       return HTTPResponse(status: 204)
     }
@@ -182,7 +176,7 @@ struct SandboxAPI: Sendable {
 
   private func create(_ resource: SandboxResource, request: HTTPRequest) -> HTTPResponse {
     guard let schema = resource.inputSchema else { return .error(500, "No input schema.") }
-    if let refusal = checkContentType(request.head.header("content-type")) { return refusal }
+    if let rejection = checkContentType(request.head.header("content-type")) { return rejection }
     let fields: JSONObject
     switch SandboxInput.decode(request.body, schema: schema, mode: .create) {
     case .success(let decoded): fields = decoded
@@ -203,7 +197,7 @@ struct SandboxAPI: Sendable {
 
   private func updateCandidate(id: Int, request: HTTPRequest) -> HTTPResponse {
     guard store.record(.candidates, id: id) != nil else { return notFound(.candidates, id) }
-    if let refusal = checkContentType(request.head.header("content-type")) { return refusal }
+    if let rejection = checkContentType(request.head.header("content-type")) { return rejection }
     let fields: JSONObject
     switch SandboxInput.decode(request.body, schema: .candidate, mode: .update) {
     case .success(let decoded): fields = decoded

@@ -12,7 +12,8 @@ import Synchronization
 /// ```
 ///
 /// Each connection gets its own thread, up to `maximumConnections`. `stop()` stops accepting,
-/// lets the requests in progress finish, closes idle connections and saves the data file.
+/// lets the requests in progress finish, closes idle connections and saves the data file. The
+/// server runs until `stop()`, even when no reference to it is left.
 public final class SandboxServer: Sendable {
   /// The port the server listens on, chosen by the kernel when the configuration gave 0.
   public let port: Int
