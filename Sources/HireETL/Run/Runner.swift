@@ -9,7 +9,10 @@ public enum Runner {
     let selected = job.steps.filter { options.steps.isEmpty || options.steps.contains($0.name) }
     // The step under way, so that a report of an aborted run still shows how far it got.
     var running: StepRunner?
+    var sandbox: SandboxServer?
+    defer { try? sandbox?.stop() }
     do throws(RunAbort) {
+      sandbox = try startSandbox(for: job, options: options, observer: observer)
       for step in selected {
         guard case .file(let input) = step.input else {
           throw .jobFile("step '\(step.name)': reading from the API is not available in this version yet")
@@ -38,5 +41,36 @@ public enum Runner {
     }
     report.finishedAt = RunIdentity.now().startedAt
     return report
+  }
+
+  /// The file an embedded sandbox keeps its records in: beside the job's state.
+  public static func sandboxDataPath(for job: Job) -> String {
+    var path = job.statePath
+    if path.hasSuffix(".sqlite") { path.removeLast(".sqlite".count) }
+    return path + ".sandbox.jsonl"
+  }
+
+  /// Starts the local sandbox for `base_url: sandbox` on a free loopback port, for this run only.
+  private static func startSandbox(
+    for job: Job, options: RunOptions, observer: RunObserver?
+  ) throws(RunAbort) -> SandboxServer? {
+    guard let api = job.api, api.baseURL == "sandbox" else { return nil }
+    var configuration = SandboxConfiguration()
+    configuration.port = 0
+    configuration.apiKey = api.apiKey ?? SandboxConfiguration.developmentAPIKey
+    // NOTE: a dry run keeps the sandbox in memory so that nothing beside the state changes; it
+    // then starts empty instead of with the records of earlier runs.
+    if !options.dryRun { configuration.dataPath = sandboxDataPath(for: job) }
+    do {
+      if !options.dryRun { try FileSystem.createParentFolders(of: sandboxDataPath(for: job)) }
+      let server = try SandboxServer(configuration)
+      let data = configuration.dataPath.map { ", records kept in \($0)" } ?? ""
+      observer?.note("sandbox: serving \(server.baseURL) for this run\(data)")
+      return server
+    } catch let error as SandboxError {
+      throw .failure("the embedded sandbox could not start: \(error)")
+    } catch {
+      throw .failure(String(describing: error))
+    }
   }
 }
