@@ -37,7 +37,7 @@ extension StepRunner {
     if case .cells(let cells) = first.content { try bind(cells.header) }
     let pipeline = RowPipeline(
       reader: reader, first: first, mapper: mapper, schema: step.schema, limit: options.limit,
-      workers: Self.workerCount)
+      workers: options.rowWorkers ?? Self.workerCount)
     var statistics = ReaderStatistics()
     do throws(RunAbort) {
       statistics = try consume(pipeline, writer: writer, rejects: rejects, started: started)
