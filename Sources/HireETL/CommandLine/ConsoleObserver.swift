@@ -93,7 +93,8 @@ final class ConsoleObserver: RunObserver {
     if let output = report.output { text += "  output: \(output)\n" }
     if let rejects = report.rejectsFile { text += "  rejects: \(rejects)\n" }
     if !report.examples.isEmpty {
-      text += "  would write \(grouped(report.valid)) records, for example:\n"
+      let records = report.valid == 1 ? "record" : "records"
+      text += "  would write \(grouped(report.valid)) \(records), for example:\n"
       for example in report.examples { text += "    \(example)\n" }
     }
     return text

@@ -46,6 +46,17 @@ public enum MappingRule: Equatable, Sendable {
   case join([String], separator: String, FieldOptions)
   case template([TemplatePart], FieldOptions)
 
+  /// The options of a field-like rule; nil for `const`.
+  public var options: FieldOptions? {
+    switch self {
+    case .field(_, let options), .path(_, let options), .join(_, _, let options),
+      .template(_, let options):
+      options
+    case .constant:
+      nil
+    }
+  }
+
   /// The source fields the rule reads.
   public var sourceFields: [String] {
     switch self {

@@ -70,6 +70,17 @@ public struct OutputRecord {
 
   public func index(of name: String) -> Int? { names.firstIndex(of: name) }
 
+  /// True when `names` equals `other`; checks whether both share storage first, which is the
+  /// case for every record of a mapped step and saves comparing the strings.
+  public func hasNames(_ other: [String]) -> Bool {
+    let same = names.withUnsafeBufferPointer { mine in
+      other.withUnsafeBufferPointer { theirs in
+        mine.baseAddress == theirs.baseAddress && mine.count == theirs.count
+      }
+    }
+    return same || names == other
+  }
+
   /// The value as a JSON value, for dry-run examples, reports and tests.
   public func jsonValue(_ value: OutputValue) -> JSONValue {
     switch value {

@@ -27,6 +27,37 @@ enum ValueConversion {
     }
   }
 
+  /// Sets a `type: integer` value read as bytes: optional sign and digits, surrounding spaces
+  /// trimmed; anything else goes the String way so the message and rules stay in one place.
+  static func setInteger(
+    _ raw: UnsafeRawBufferPointer, options: FieldOptions, field: String, at slot: Int,
+    in output: inout OutputRecord, problems: inout [RecordProblem]
+  ) {
+    let bytes = asciiTrimmed(raw)
+    var index = 0
+    var negative = false
+    if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+      negative = sign == UInt8(ascii: "-")
+      index = 1
+    }
+    let digits = bytes.count - index
+    guard digits > 0, digits <= 18 else {
+      setText(raw, options: options, field: field, at: slot, in: &output, problems: &problems)
+      return
+    }
+    var value = 0
+    while index < bytes.count {
+      let digit = bytes[index] &- UInt8(ascii: "0")
+      guard digit < 10 else {
+        setText(raw, options: options, field: field, at: slot, in: &output, problems: &problems)
+        return
+      }
+      value = value * 10 + Int(digit)
+      index += 1
+    }
+    output.values[slot] = .integer(negative ? -value : value)
+  }
+
   static func setString(
     _ source: String, options: FieldOptions, field: String, at slot: Int,
     in output: inout OutputRecord, problems: inout [RecordProblem]

@@ -7,6 +7,8 @@ public enum Runner {
     var report = RunReport(
       runID: identity.id, job: job.name, startedAt: identity.startedAt, dryRun: options.dryRun)
     let selected = job.steps.filter { options.steps.isEmpty || options.steps.contains($0.name) }
+    // The step under way, so that a report of an aborted run still shows how far it got.
+    var running: StepRunner?
     do throws(RunAbort) {
       for step in selected {
         guard case .file(let input) = step.input else {
@@ -14,11 +16,14 @@ public enum Runner {
         }
         let runner = StepRunner(
           step: step, input: input, options: options, run: identity, observer: observer)
+        running = runner
         report.steps.append(try runner.execute())
+        running = nil
       }
       let rejected = report.steps.contains { $0.rejected > 0 || $0.failed > 0 }
       report.exitStatus = rejected ? 1 : 0
     } catch {
+      if let running { report.steps.append(running.report) }
       switch error {
       case .jobFile(let message):
         report.exitStatus = 2

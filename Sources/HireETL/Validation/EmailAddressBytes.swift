@@ -22,7 +22,7 @@ extension EmailAddress {
       let isDot = byte == UInt8(ascii: ".")
       if isDot && previousDot { return false }
       previousDot = isDot
-      if !isAlphanumeric(byte) && !isDot && !"!#$%&'*+/=?^_`{|}~-".utf8.contains(byte) {
+      if !isAlphanumeric(byte) && !isDot && !isLocalPartSymbol(byte) {
         return false
       }
     }
@@ -53,6 +53,15 @@ extension EmailAddress {
       if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") { labelAllDigits = false }
     }
     return false
+  }
+
+  /// The symbols RFC 5322 allows in an unquoted local part: ! # $ % & ' * + - / = ? ^ _ ` { | } ~
+  @inline(__always)
+  private static func isLocalPartSymbol(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x21, 0x23...0x27, 0x2A, 0x2B, 0x2D, 0x2F, 0x3D, 0x3F, 0x5E...0x60, 0x7B...0x7E: true
+    default: false
+    }
   }
 
   @inline(__always)

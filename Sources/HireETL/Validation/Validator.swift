@@ -30,12 +30,18 @@ public final class Validator {
   }
 
   public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
-    if record.names != boundNames { bind(&record) }
+    if !record.hasNames(boundNames) { bind(&record) }
     let mappingProblems = problems.count
     let properties = checks
     for position in 0..<properties.count {
-      guard let slot = slots[position] else { continue }
-      let property = properties[position]
+      unowned(unsafe) let property = properties[position]
+      guard let slot = slots[position] else {
+        // The record has no such field at all: no mapping for it, or a JSON record without it.
+        if property.required {
+          problems.append(RecordProblem(field: property.name, rule: "required", message: "\(property.name) is required"))
+        }
+        continue
+      }
       // A field the mapping already failed on (a bad date, say) gets no second message.
       if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
         continue
@@ -96,7 +102,12 @@ public final class Validator {
       {
         record.values[slot] = .integer(number)
       } else if case .number = json {
-        problems.append(typeProblem(property, found: "a number"))
+        var found = "a number"
+        if property.type == .integer, case .number(let literal) = json {
+          let isWhole = Double(literal).map { $0.rounded() == $0 } ?? false
+          found = isWhole ? "a number too large for an integer" : "a number with a fraction"
+        }
+        problems.append(typeProblem(property, found: found))
       } else {
         problems.append(typeProblem(property, found: "a JSON object or array"))
       }

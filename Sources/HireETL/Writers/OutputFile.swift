@@ -21,6 +21,8 @@ public final class OutputFile {
   private let descriptor: Int32
   private let buffer = ByteBuffer(capacity: 1 << 20)
   private var closed = false
+  /// Folders this file created on its way, removed again if the file is discarded.
+  private var createdFolders: [String] = []
   public private(set) var bytesWritten = 0
 
   /// Creates the folders on the way and the file aside; `mode` is the final file's permission
@@ -32,13 +34,16 @@ public final class OutputFile {
       descriptor = STDOUT_FILENO
       return
     }
-    try FileSystem.createParentFolders(of: path)
+    let created = try FileSystem.createParentFolders(of: path)
     let aside = FileSystem.folder(of: path) + "/." + FileSystem.fileName(of: path)
       + ".part-\(getpid())"
     let opened = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard opened >= 0 else {
-      throw WriterFailure(path: path, message: "cannot create: \(SystemError.describe(errno))")
+      let reason = SystemError.describe(errno)
+      FileSystem.removeEmptyFolders(created)
+      throw WriterFailure(path: path, message: "cannot create: \(reason)")
     }
+    createdFolders = created
     fchmod(opened, mode)
     temporaryPath = aside
     descriptor = opened
@@ -109,6 +114,7 @@ public final class OutputFile {
     closed = true
     close(descriptor)
     unlink(temporaryPath)
+    FileSystem.removeEmptyFolders(createdFolders)
   }
 }
 
@@ -135,19 +141,32 @@ public enum FileSystem {
     access(path, F_OK) == 0
   }
 
-  public static func createParentFolders(of path: String) throws(WriterFailure) {
+  /// Creates the folders a file needs; returns the ones that did not exist, outermost first.
+  @discardableResult
+  public static func createParentFolders(of path: String) throws(WriterFailure) -> [String] {
     try createFolders(folder(of: path), for: path)
   }
 
-  public static func createFolders(_ folder: String, for path: String) throws(WriterFailure) {
+  @discardableResult
+  public static func createFolders(_ folder: String, for path: String) throws(WriterFailure) -> [String] {
     var current = folder.hasPrefix("/") ? "" : "."
+    var created: [String] = []
     for part in folder.split(separator: "/") {
       current += "/" + part
-      if mkdir(current, 0o755) != 0 && errno != EEXIST {
-        throw WriterFailure(
-          path: path, message: "cannot create the folder \(current): \(SystemError.describe(errno))")
+      if mkdir(current, 0o755) == 0 {
+        created.append(current)
+      } else if errno != EEXIST {
+        let reason = SystemError.describe(errno)
+        removeEmptyFolders(created)
+        throw WriterFailure(path: path, message: "cannot create the folder \(current): \(reason)")
       }
     }
+    return created
+  }
+
+  /// Removes folders, innermost first, as long as they are empty.
+  static func removeEmptyFolders(_ folders: [String]) {
+    for folder in folders.reversed() where rmdir(folder) != 0 { return }
   }
 
   static func syncFolder(of path: String) {

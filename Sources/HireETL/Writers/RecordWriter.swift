@@ -13,36 +13,26 @@ public protocol RecordWriter: AnyObject {
 /// every line is also valid JavaScript.
 public final class JSONLinesRecordWriter: RecordWriter {
   private let file: OutputFile
-  private var keyNames: [String] = []
-  /// `"name":` for each output name, escaped once.
-  private var keyBytes: [[UInt8]] = []
+  private var encoder = JSONLineEncoder()
 
   public init(file: OutputFile) {
     self.file = file
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
-    if record.names != keyNames {
-      keyNames = record.names
-      keyBytes = record.names.map { name in
-        var bytes: [UInt8] = []
-        JSONWriter.appendString(name, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        return bytes
-      }
-    }
-    let keys = keyBytes
-    try file.append { buffer in
-      var sink = buffer
-      Self.appendObject(record, keys: keys, to: &sink)
-      sink.appendByte(UInt8(ascii: "\n"))
-    }
+    try file.append { buffer in encoder.encode(record, into: buffer) }
     return nil
+  }
+
+  /// Writes lines another thread already encoded.
+  func writeEncoded(_ lines: UnsafeRawBufferPointer) throws(WriterFailure) {
+    try file.write(lines)
   }
 
   /// Appends the record's present fields as one compact JSON object.
   static func appendObject<Sink: ByteSink>(
-    _ record: OutputRecord, keys: [[UInt8]], to out: inout Sink
+    _ record: OutputRecord, keys: UnsafeBufferPointer<UInt8>, keyEnds: UnsafeBufferPointer<Int>,
+    to out: inout Sink
   ) {
     out.appendByte(UInt8(ascii: "{"))
     var first = true
@@ -50,7 +40,8 @@ public final class JSONLinesRecordWriter: RecordWriter {
       guard let value = record.values[index] else { continue }
       if !first { out.appendByte(UInt8(ascii: ",")) }
       first = false
-      keys[index].withUnsafeBufferPointer { out.appendBytes($0) }
+      let start = index == 0 ? 0 : keyEnds[index - 1]
+      out.appendBytes(UnsafeBufferPointer(rebasing: keys[start..<keyEnds[index]]))
       appendValue(value, of: record, to: &out)
     }
     out.appendByte(UInt8(ascii: "}"))
@@ -103,6 +94,35 @@ public final class JSONLinesRecordWriter: RecordWriter {
   public func discard() { file.discard() }
 }
 
+/// Turns records into JSON Lines text, escaping each output name once per set of names.
+struct JSONLineEncoder {
+  private var keyNames: [String] = []
+  /// `"name":` for each output name, back to back; `keyEnds[i]` is where key i stops.
+  private var keyBytes: [UInt8] = []
+  private var keyEnds: [Int] = []
+
+  /// Appends the record as one line, with its line break.
+  mutating func encode(_ record: OutputRecord, into buffer: ByteBuffer) {
+    if !record.hasNames(keyNames) {
+      keyNames = record.names
+      keyBytes = []
+      keyEnds = []
+      for name in record.names {
+        JSONWriter.appendString(name, to: &keyBytes)
+        keyBytes.append(UInt8(ascii: ":"))
+        keyEnds.append(keyBytes.count)
+      }
+    }
+    var sink = buffer
+    keyBytes.withUnsafeBufferPointer { keys in
+      keyEnds.withUnsafeBufferPointer { ends in
+        JSONLinesRecordWriter.appendObject(record, keys: keys, keyEnds: ends, to: &sink)
+      }
+    }
+    sink.appendByte(UInt8(ascii: "\n"))
+  }
+}
+
 /// Writes CSV with a header row taken from the first record. Fields are quoted only when they
 /// contain the delimiter, a quote or a line break; lines end with `\n`.
 public final class CSVRecordWriter: RecordWriter {
@@ -114,10 +134,17 @@ public final class CSVRecordWriter: RecordWriter {
 
   /// With `excelSafe`, a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
   /// a leading `'`, so a spreadsheet shows it as text instead of running it as a formula.
-  public init(file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false) {
+  /// The header written when no record comes, so an empty result still has its columns.
+  private let expectedColumns: [String]?
+
+  public init(
+    file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false,
+    expectedColumns: [String]? = nil
+  ) {
     self.file = file
     self.delimiter = delimiter
     self.excelSafe = excelSafe
+    self.expectedColumns = expectedColumns
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
@@ -169,7 +196,14 @@ public final class CSVRecordWriter: RecordWriter {
     line.append(UInt8(ascii: "\n"))
   }
 
-  public func commit() throws(WriterFailure) { try file.commit() }
+  public func commit() throws(WriterFailure) {
+    if columns == nil, let expectedColumns {
+      line.removeAll(keepingCapacity: true)
+      appendRow(expectedColumns.map { Array($0.utf8) })
+      try file.write(line)
+    }
+    try file.commit()
+  }
   public func discard() { file.discard() }
 }
 
