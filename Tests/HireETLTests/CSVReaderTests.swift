@@ -750,6 +750,7 @@ private func parseRows(
   var rows: [ParsedRow] = []
   do {
     while try parser.nextRow() {
+      parser.publishRow()
       let cells = CSVCells(header: CSVHeader(names: []), bytes: parser.cells, ends: parser.ends)
       rows.append(
         ParsedRow(

@@ -116,6 +116,8 @@ public final class Mapper {
           first < 0x80 && last < 0x80
         {
           output.setText(slot, trimmed)
+        } else if field.isInteger, let number = ValueConversion.plainInteger(bytes) {
+          output.values[slot] = .integer(number)
         } else if field.isInteger {
           ValueConversion.setInteger(bytes, options: field.options, field: field.name, at: slot,
             in: &output, problems: &problems)

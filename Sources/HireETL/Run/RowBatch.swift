@@ -1,5 +1,5 @@
 /// A run of CSV rows copied out of the reader, and what a worker made of each: the JSON line, or
-/// the problems that reject it. Batches are reused, so a steady run allocates nothing per row.
+/// the problems that reject it. Batches are reused, so a row that passes allocates nothing.
 final class RowBatch: @unchecked Sendable {
   /// The batch's place in the input; the main thread writes batches in this order.
   var sequence = 0
@@ -7,7 +7,7 @@ final class RowBatch: @unchecked Sendable {
 
   /// The cells of every row, back to back.
   let bytes = ByteBuffer(capacity: 256 * 1024)
-  /// Where each cell ends in `bytes`, for all rows.
+  /// The end offset in `bytes` of each cell of every row.
   private(set) var cellEnds: [Int] = []
   /// For each row: its first entry in `cellEnds` and the offset of its first byte.
   private var firstCells: [Int] = []
@@ -23,7 +23,7 @@ final class RowBatch: @unchecked Sendable {
 
   /// Filled by a worker: the JSON lines of the rows that passed, back to back.
   let encoded = ByteBuffer(capacity: 512 * 1024)
-  /// Where each row's line ends in `encoded` (equal to the previous end for a rejected row).
+  /// The end offset in `encoded` of each row's line (the previous end for a rejected row).
   var encodedEnds: [Int] = []
   /// Each row's problems after mapping and validation, and how many came from mapping.
   var problems: [[RecordProblem]] = []
@@ -53,15 +53,41 @@ final class RowBatch: @unchecked Sendable {
   /// Copies a CSV record into the batch.
   func append(_ record: SourceRecord) {
     guard case .cells(let cells) = record.content else { return }
-    header = cells.header
+    cells.bytes.withUnsafeBytes { row in
+      appendRow(
+        bytes: row, ends: cells.ends, header: cells.header, line: record.line,
+        number: record.number, problems: record.problems)
+    }
+  }
+
+  /// Records a row the parser already wrote to the end of `bytes`, starting at `start`, with
+  /// `ends` relative to that start.
+  func appendParsedRow(
+    start: Int, ends: [Int], header: CSVHeader, line: Int, number: Int, problems: [RecordProblem]
+  ) {
+    if self.header !== header { self.header = header }
+    firstCells.append(cellEnds.count)
+    firstBytes.append(start)
+    for end in ends { cellEnds.append(start + end) }
+    lines.append(line)
+    numbers.append(number)
+    readerProblems.append(problems)
+  }
+
+  /// Copies one row's cells (back to back, `ends` relative to `bytes`) into the batch.
+  func appendRow(
+    bytes row: UnsafeRawBufferPointer, ends: [Int], header: CSVHeader, line: Int, number: Int,
+    problems: [RecordProblem]
+  ) {
+    if self.header !== header { self.header = header }
     let base = bytes.count
-    cells.bytes.withUnsafeBytes { bytes.append($0) }
+    bytes.append(row)
     firstCells.append(cellEnds.count)
     firstBytes.append(base)
-    for end in cells.ends { cellEnds.append(base + end) }
-    lines.append(record.line)
-    numbers.append(record.number)
-    readerProblems.append(record.problems)
+    for end in ends { cellEnds.append(base + end) }
+    lines.append(line)
+    numbers.append(number)
+    readerProblems.append(problems)
   }
 
   /// The row as pointers into `bytes` and `ends`, which must stay unchanged while it is used.
@@ -73,7 +99,7 @@ final class RowBatch: @unchecked Sendable {
       count: next - first, firstStart: firstBytes[index])
   }
 
-  /// The row as a record of its own, for the rejects file.
+  /// Rebuilds the row as a record of its own, for the rejects file.
   func sourceRecord(_ index: Int) -> SourceRecord {
     let first = firstCells[index]
     let next = index + 1 < count ? firstCells[index + 1] : cellEnds.count

@@ -46,19 +46,21 @@ final class RowPipeline: @unchecked Sendable {
     mappers = (0..<workers).map { _ in
       let copy = Mapper(mappings: mapper.mappings)
       if case .cells(let cells) = first.content {
-        // The caller bound the same header already, so this cannot fail.
+        // The caller bound the same header before starting the pipeline, so this cannot fail.
         try? copy.bind(header: cells.header)
       }
       return copy
     }
+    // Queues of their own, not the global pool: their threads block on semaphores, and the
+    // global pool does not start more threads than cores while some of them wait.
     threads.enter()
-    DispatchQueue.global().async { [self] in
+    DispatchQueue(label: "hire-etl.rows.read").async { [self] in
       readBatches()
       threads.leave()
     }
     for worker in 0..<workers {
       threads.enter()
-      DispatchQueue.global().async { [self] in
+      DispatchQueue(label: "hire-etl.rows.encode.\(worker)").async { [self] in
         encodeBatches(mapper: mappers[worker], validator: validators[worker])
         threads.leave()
       }
@@ -108,24 +110,28 @@ final class RowPipeline: @unchecked Sendable {
   }
 
   private func fill(_ batch: RowBatch, total: inout Int) {
+    let csv = reader as? CSVReader
     do {
       while batch.count < batchSize {
         if let limit, total >= limit {
           batch.finished = true
           return
         }
-        let record: SourceRecord
         if let first = pending {
-          record = first
+          batch.append(first)
           pending = nil
+        } else if let csv {
+          guard try csv.readRow(into: batch) else {
+            batch.finished = true
+            return
+          }
         } else {
           guard let next = try reader.next() else {
             batch.finished = true
             return
           }
-          record = next
+          batch.append(next)
         }
-        batch.append(record)
         total += 1
       }
     } catch {

@@ -4,7 +4,8 @@ extension StepRunner {
   /// True when the step can use the row pipeline: CSV in, JSON Lines out, a real run, and a
   /// second core to run on.
   var canProcessInParallel: Bool {
-    input.format == .csv && !options.dryRun && onlineProcessorCount() > 1
+    input.format == .csv && !options.dryRun
+      && (options.parallelRows ?? (onlineProcessorCount() > 1))
   }
 
   /// Runs the step with parsing and encoding on other threads; checks keys, writes, rejects and

@@ -15,9 +15,21 @@ public final class Validator {
   /// The schema's properties boxed, so the per-record loop does not copy them.
   private let checks: [PropertyBox]
 
+  /// For each property, the kind of value that needs no further check: any text for a plain
+  /// text property, a whole number for an integer one. The per-record loop skips those
+  /// without touching the property's rules.
+  private let plainText: [Bool]
+  private let plainInteger: [Bool]
+  private let emailChecks: [Bool]
+
   public init(schema: Schema) {
     self.schema = schema
     self.checks = schema.properties.map(PropertyBox.init)
+    plainText = schema.properties.map {
+      $0.type == .string && $0.allowedValues == nil && !$0.isEmail
+    }
+    plainInteger = schema.properties.map { $0.type == .integer }
+    emailChecks = schema.properties.map(\.isEmail)
   }
 
   /// The output names with any defaulted property the mapping leaves out added at the end.
@@ -34,6 +46,11 @@ public final class Validator {
     let mappingProblems = problems.count
     let properties = checks
     for position in 0..<properties.count {
+      if let slot = slots[position], let value = record.values[slot],
+        passesWithoutRules(value, position: position, record: record)
+      {
+        continue
+      }
       unowned(unsafe) let property = properties[position]
       guard let slot = slots[position] else {
         // The record has no such field at all: no mapping for it, or a JSON record without it.
@@ -47,6 +64,26 @@ public final class Validator {
         continue
       }
       check(property, at: slot, in: &record, problems: &problems)
+    }
+  }
+
+  /// True for the common values that break no rule: text in a plain text property, a whole
+  /// number in an integer property, an all-ASCII valid e-mail address.
+  @inline(__always)
+  private func passesWithoutRules(_ value: OutputValue, position: Int, record: OutputRecord) -> Bool {
+    switch value {
+    case .text(let range):
+      if plainText[position] { return true }
+      guard emailChecks[position] else { return false }
+      let bytes = record.bytes(range)
+      guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else {
+        return false
+      }
+      return EmailAddress.isValidASCII(bytes) == true
+    case .integer:
+      return plainInteger[position]
+    default:
+      return false
     }
   }
 
