@@ -43,3 +43,32 @@ import Testing
     #expect(Runner.sandboxDataPath(for: loaded).hasSuffix("/.hire-etl/rehearsal.sandbox.jsonl"))
   }
 }
+
+/// A mapped column missing from a later step's CSV stops the run before any step writes.
+@Suite struct ColumnCheckTests {
+  @Test func laterStepColumnStopsEarly() {
+    let folder = TemporaryFolder()
+    folder.write("a.csv", "Name\nAda\n")
+    folder.write("b.csv", "Title\nEngineer\n")
+    folder.write(
+      "job.yaml",
+      """
+      version: 1
+      steps:
+        - name: first
+          read: { path: a.csv }
+          write: { path: out/a.jsonl }
+        - name: second
+          read: { path: b.csv }
+          map: { title: Titel }
+          write: { path: out/b.jsonl }
+      """)
+    let result = runCommandLine(["run", folder.path("job.yaml")])
+    #expect(result.status == 2)
+    #expect(
+      result.error.contains(
+        "step 'second': the column 'Titel' used by output field 'title' is not in the header; "
+          + "did you mean 'Title'?"))
+    #expect(!folder.exists("out"))
+  }
+}

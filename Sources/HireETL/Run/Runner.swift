@@ -12,6 +12,7 @@ public enum Runner {
     var sandbox: SandboxServer?
     defer { try? sandbox?.stop() }
     do throws(RunAbort) {
+      try checkColumns(of: selected)
       sandbox = try startSandbox(for: job, options: options, observer: observer)
       for step in selected {
         guard case .file(let input) = step.input else {
@@ -41,6 +42,39 @@ public enum Runner {
     }
     report.finishedAt = RunIdentity.now().startedAt
     return report
+  }
+
+  /// Reads the header of every CSV input that exists before any step runs, so a mapped or key
+  /// column the file lacks stops the run (exit status 2) before anything is written. Inputs
+  /// an earlier step writes are checked when their step opens them.
+  private static func checkColumns(of steps: [Step]) throws(RunAbort) {
+    var written: [String] = []
+    for step in steps {
+      defer {
+        if case .file(let output) = step.output { written.append(output.pathTemplate) }
+      }
+      guard case .file(let input) = step.input, input.format == .csv, input.path != "-",
+        !written.contains(input.path), FileSystem.exists(input.path)
+      else { continue }
+      guard let source = try? FileByteSource(path: input.path) else { continue }
+      let reader = CSVReader(source: source, path: input.displayPath, options: input.csv)
+      // A broken file is reported when its step reads it, with the run's usual exit status.
+      guard (try? reader.next()) != nil, let names = reader.columnNames else { continue }
+      let header = CSVHeader(names: names)
+      do throws(MappingError) {
+        try Mapper(mappings: step.map).bind(header: header)
+        for name in step.key where header.index(of: name) == nil {
+          var message = "the key column '\(name)' is not in the header"
+          if let near = NearMatch.closest(to: name, among: names) {
+            message += "; did you mean '\(near)'?"
+          }
+          throw MappingError(field: name, mark: nil, message: message)
+        }
+      } catch {
+        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
+        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+      }
+    }
   }
 
   /// The file an embedded sandbox keeps its records in: beside the job's state.
