@@ -23,11 +23,11 @@ import Testing
 
   @Test func bytesAgreeOnRandomAddresses() {
     let alphabet = Array("ab1.@-+_!x\"( ")
-    var generator = SplitMix(seed: 7)
+    var generator = SandboxRandom(seed: 7)
     for _ in 0..<20_000 {
-      let length = Int(generator.next() % 12) + 1
+      let length = generator.within(1...12)
       let address = String(
-        (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        (0..<length).map { _ in alphabet[generator.below(alphabet.count)] })
       var text = address
       let fast = text.withUTF8 { EmailAddress.isValidASCII(UnsafeRawBufferPointer($0)) }
       #expect(fast == EmailAddress.isValid(address), "\(address)")
@@ -38,22 +38,5 @@ import Testing
     var text = "用户@例子.广告"
     let fast = text.withUTF8 { EmailAddress.isValidASCII(UnsafeRawBufferPointer($0)) }
     #expect(fast == nil)
-  }
-}
-
-/// A small seeded generator, so random cases repeat from run to run.
-private struct SplitMix {
-  var state: UInt64
-
-  init(seed: UInt64) {
-    state = seed
-  }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var mixed = state
-    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-    return mixed ^ (mixed >> 31)
   }
 }
