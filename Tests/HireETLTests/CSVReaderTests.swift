@@ -376,7 +376,7 @@ private let csvRowCases: [CSVCase] = [
     header: ["name", "city"],
     rows: [
       row(2, ["Ann", "Oslo"]),
-      row(3, ["Bo"], columnsProblem("line 3 has 1 fields but the header has 2")),
+      row(3, ["Bo"], columnsProblem("line 3 has 1 field but the header has 2")),
     ]),
   CSVCase(
     name: "lenient quotes keep quote",
@@ -750,6 +750,7 @@ private func parseRows(
   var rows: [ParsedRow] = []
   do {
     while try parser.nextRow() {
+      parser.publishRow()
       let cells = CSVCells(header: CSVHeader(names: []), bytes: parser.cells, ends: parser.ends)
       rows.append(
         ParsedRow(

@@ -26,7 +26,8 @@ public enum CommandLineInterface {
     case "--version", "version":
       console.out("hire-etl \(hireETLVersion) (\(linkedLibraryVersions()))\n")
       return 0
-    case "rollback", "sandbox":
+    case "sandbox": return sandboxCommand(rest, console: console)
+    case "rollback":
       console.error("error: `hire-etl \(command)` is not available in this version of hire-etl yet\n")
       return 2
     default:

@@ -51,6 +51,19 @@ final class ConsoleObserver: RunObserver {
     }
   }
 
+  func note(_ message: String) {
+    guard !quiet else { return }
+    clearProgress()
+    if format == .json {
+      var object = JSONObject()
+      object["level"] = .string("info")
+      object["message"] = .string(message)
+      console.error(Self.line(object))
+    } else {
+      console.error(message + "\n")
+    }
+  }
+
   func warning(_ message: String) {
     guard !quiet else { return }
     clearProgress()
@@ -93,7 +106,8 @@ final class ConsoleObserver: RunObserver {
     if let output = report.output { text += "  output: \(output)\n" }
     if let rejects = report.rejectsFile { text += "  rejects: \(rejects)\n" }
     if !report.examples.isEmpty {
-      text += "  would write \(grouped(report.valid)) records, for example:\n"
+      let records = report.valid == 1 ? "record" : "records"
+      text += "  would write \(grouped(report.valid)) \(records), for example:\n"
       for example in report.examples { text += "    \(example)\n" }
     }
     return text

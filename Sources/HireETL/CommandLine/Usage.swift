@@ -10,10 +10,14 @@ enum Usage {
                             [--log-format text|json] [-v | -q]
       hire-etl check JOB.yaml          parse and validate the job file; print the plan
       hire-etl init migration|export [FILE]   write a commented starter job file
+      hire-etl sandbox [--port N] [--data FILE] [--api-key KEY] [--seed N]
+                       [--rate-limit 10/s] [--latency 50ms] [--fail-rate 0.05] ...
+                                       serve a local, stateful Trakstar Hire API for
+                                       rehearsals and tests (hire-etl help sandbox)
       hire-etl help [COMMAND]          show help for a command
       hire-etl --version
 
-    planned, not in this version yet: rollback, sandbox, reading and writing the API
+    planned, not in this version yet: rollback, reading and writing the API
 
     exit status: 0 every record was written; 1 some records were rejected (see the rejects
     files); 2 usage or job-file error, nothing was read or written; 3 the run was aborted
@@ -54,11 +58,54 @@ enum Usage {
 
     """
 
+  static let sandbox = """
+    usage: hire-etl sandbox [options]
+
+    Serves a local, stateful copy of the Trakstar Hire API v2 on 127.0.0.1 until Ctrl-C
+    (SIGINT) or SIGTERM, for rehearsing a migration and for tests. It prints its base URL,
+    http://127.0.0.1:PORT/api/v2, and its API key; requests must send the header
+    'Authorization: ApiKey KEY'. On stop it finishes the requests in progress, saves the
+    data file and exits with status 0.
+
+      --port N             TCP port on 127.0.0.1 (default 8765; 0 picks a free port)
+      --api-key KEY        the key requests must send (default sandbox-development-key)
+      --data FILE          keep the records in FILE across restarts: loaded at start when
+                           it exists, written (mode 0600) within 0.5 s of a change and at
+                           stop. Without it the records live in memory only
+      --seed N             start with N generated candidates (0 to 100,000) and linked
+                           openings, messages, notes, interviews, reviews, evaluations and
+                           to-dos; the same N gives the same records. Ignored when the
+                           --data file exists
+      --log FILE           append one line per request to FILE: time, method, path and
+                           query, status, duration and any injected fault. Headers and
+                           bodies are never logged
+      --max-connections N  connections open at once (default 64); more get 503
+
+    Faults, to rehearse a bad day (each rate is a share of requests from 0 to 1):
+      --rate-limit RATE    token bucket, such as 10/s or 600/min; over it the response is
+                           429 with Retry-After in seconds
+      --burst N            requests allowed at once after a quiet spell (default: the
+                           rate per second, rounded up)
+      --latency DURATION   delay added before every response, such as 50ms or 1s
+      --fail-rate P        respond 503 before changing anything
+      --lose-rate P        make the change, then lose the response
+      --lost-response KIND how a response is lost: 504, drop (close the connection) or
+                           alternate (default: 504 and drop in turn)
+      --drop-rate P        close the connection before handling the request
+      --fault-seed N       seed for choosing the failed, lost and dropped requests, so a
+                           rehearsal can be repeated (default: random)
+
+    exit status: 0 stopped cleanly; 2 usage error; 3 the server could not start (port in
+    use, unreadable data file) or could not save its data file at stop.
+
+    """
+
   static func text(for command: String) -> String? {
     switch command {
     case "run": run
     case "check": check
     case "init": initCommand
+    case "sandbox": sandbox
     case "help": overview
     default: nil
     }

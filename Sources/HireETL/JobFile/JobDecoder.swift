@@ -32,7 +32,19 @@ public enum JobDecoder {
     let reader = JobNodeReader(file: path, variables: Variables(environment: environment))
     let job = decode(root, path: path, reader: reader)
     if let job, reader.errors.isEmpty { return job }
-    throw JobFileErrors(errors: reader.errors)
+    throw JobFileErrors(errors: inFileOrder(reader.errors))
+  }
+
+  /// Sorts the problems by line and column. Decoding checks a mapping's own keys before it
+  /// descends into their values, so it finds problems out of file order.
+  static func inFileOrder(_ errors: [JobFileError]) -> [JobFileError] {
+    let sorted = errors.enumerated().sorted { first, second in
+      let firstMark = first.element.mark ?? SourceMark(line: 0, column: 0)
+      let secondMark = second.element.mark ?? SourceMark(line: 0, column: 0)
+      return (firstMark.line, firstMark.column, first.offset)
+        < (secondMark.line, secondMark.column, second.offset)
+    }
+    return sorted.map(\.element)
   }
 
   static func readWholeFile(_ path: String) throws(InputError) -> [UInt8] {
@@ -53,7 +65,11 @@ public enum JobDecoder {
       reader.fail(root.mark, "the job file has no `version:`; add `version: 1` at the top")
       return nil
     }
-    guard let version = reader.integer(versionEntry.value, "version", range: 1...Int.max) else {
+    guard let versionText = reader.string(versionEntry.value, "version") else { return nil }
+    guard let version = Int(versionText.trimmingSpaces()), version >= 1 else {
+      reader.fail(
+        versionEntry.value.mark,
+        "version must be a whole number; this hire-etl reads version \(supportedVersion)")
       return nil
     }
     if version > supportedVersion {

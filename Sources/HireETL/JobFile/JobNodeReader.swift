@@ -93,13 +93,20 @@ final class JobNodeReader {
     return string(node, what).map { [$0] }
   }
 
-  /// A YAML value as a JSON value: typed plain scalars, strings, lists and mappings.
+  /// Converts a YAML value to a JSON value: typed plain scalars, strings, lists and mappings.
+  /// A plain decimal such as `1.5` or `2e3` becomes a number. YAML spellings that JSON lacks
+  /// (`.5`, `1.`, `+1.5`, `.inf`) stay strings.
   func jsonValue(_ node: YAMLNode) -> JSONValue? {
     switch node {
     case .scalar(let scalar):
       if scalar.isNull { return .null }
       if let flag = scalar.boolValue { return .bool(flag) }
       if let number = scalar.intValue { return .number(String(number)) }
+      if scalar.style == .plain, !scalar.hasStringTag,
+        case .number(let literal)? = try? JSONParser.parse(Array(scalar.text.utf8))
+      {
+        return .number(literal)
+      }
       return string(node, "the value").map { .string($0) }
     case .sequence(let items, _):
       return .array(items.compactMap(jsonValue))

@@ -8,10 +8,13 @@ public struct MappingError: Error, Equatable, Sendable {
 /// Applies a step's `map:` to each source record. Without a `map:` every source field passes
 /// through under its own name.
 public final class Mapper {
-  private let mappings: [FieldMapping]?
+  let mappings: [FieldMapping]?
   /// For CSV input: each mapping with the column indexes of its source fields, once bound.
   private var compiled: [CompiledField] = []
   private var boundHeader: CSVHeader?
+  /// The output names of a pass-through CSV step, worked out once per header.
+  private var passThroughHeader: CSVHeader?
+  private var passThroughNames: [String] = []
   /// Finds the id an earlier step created for a key; nil when there is none.
   public var lookup: ((_ step: String, _ key: String) -> LookupResult)?
 
@@ -69,60 +72,71 @@ public final class Mapper {
   func mapCells(
     _ cells: CSVCells, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
+    cells.bytes.withUnsafeBytes { buffer in
+      cells.ends.withUnsafeBufferPointer { ends in
+        let row = RowView(bytes: buffer.baseAddress, ends: ends.baseAddress, count: ends.count, firstStart: 0)
+        mapRow(row, header: cells.header, into: &output, problems: &problems)
+      }
+    }
+  }
+
+  /// Maps one CSV row given as pointers; the parallel runner calls this on worker threads, which
+  /// is safe once `bind(header:)` has run because mapping then only reads the bound rules.
+  func mapRow(
+    _ row: RowView, header: CSVHeader, into output: inout OutputRecord,
+    problems: inout [RecordProblem]
+  ) {
     guard let mappings else {
-      if output.names != cells.header.names { output = OutputRecord(names: cells.header.names) }
+      if passThroughHeader !== header {
+        passThroughHeader = header
+        passThroughNames = header.names.filter { !Self.rejectsColumns.contains($0) }
+      }
+      let names = passThroughNames
+      if !output.hasNames(names) { output = OutputRecord(names: names) }
       output.reset()
-      cells.bytes.withUnsafeBytes { buffer in
-        for index in 0..<min(cells.header.names.count, cells.count) {
-          let bytes = UnsafeRawBufferPointer(rebasing: buffer[cells.range(index)])
-          ValueConversion.setText(bytes, options: FieldOptions(), field: output.names[index],
-            at: index, in: &output, problems: &problems)
-        }
+      var slot = 0
+      for index in 0..<header.names.count where !Self.rejectsColumns.contains(header.names[index]) {
+        ValueConversion.setText(row.cell(index), options: FieldOptions(), field: names[slot],
+          at: slot, in: &output, problems: &problems)
+        slot += 1
       }
       return
     }
     output.reset()
     let fields = compiled
-    cells.bytes.withUnsafeBytes { buffer in
-      for slot in 0..<fields.count {
-        unowned(unsafe) let field = fields[slot]
-        if field.isPlainField {
-          // The common case: one column, trimmed, no conversion.
-          let column = field.columns[0]
-          let bytes =
-            column < cells.count
-            ? UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
-            : UnsafeRawBufferPointer(start: nil, count: 0)
-          // Only trimmed, non-empty ASCII-edged text skips the general path, which copies the
-          // field's options.
-          let trimmed = field.trims ? ValueConversion.asciiTrimmed(bytes) : bytes
-          if !field.isInteger, let first = trimmed.first, let last = trimmed.last,
-            first < 0x80 && last < 0x80
-          {
-            output.setText(slot, trimmed)
-          } else if field.isInteger {
-            ValueConversion.setInteger(bytes, options: field.options, field: field.name, at: slot,
-              in: &output, problems: &problems)
-          } else {
-            ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
-              in: &output, problems: &problems)
-          }
-          continue
+    for slot in 0..<fields.count {
+      unowned(unsafe) let field = fields[slot]
+      if field.isPlainField {
+        // The common case: one column, trimmed, no conversion.
+        let bytes = row.cell(field.columns[0])
+        // Only trimmed, non-empty ASCII-edged text skips the general path, which copies the
+        // field's options.
+        let trimmed = field.trims ? ValueConversion.asciiTrimmed(bytes) : bytes
+        if !field.isInteger, let first = trimmed.first, let last = trimmed.last,
+          first < 0x80 && last < 0x80
+        {
+          output.setText(slot, trimmed)
+        } else if field.isInteger, let number = ValueConversion.plainInteger(bytes) {
+          output.values[slot] = .integer(number)
+        } else if field.isInteger {
+          ValueConversion.setInteger(bytes, options: field.options, field: field.name, at: slot,
+            in: &output, problems: &problems)
+        } else {
+          ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
+            in: &output, problems: &problems)
         }
-        mapCellsSlowly(field, mappings[slot], cells, buffer, slot, &output, &problems)
+        continue
       }
+      mapCellsSlowly(field, mappings[slot], row, slot, &output, &problems)
     }
   }
 
   private func mapCellsSlowly(
-    _ field: CompiledField, _ mapping: FieldMapping, _ cells: CSVCells,
-    _ buffer: UnsafeRawBufferPointer, _ slot: Int, _ output: inout OutputRecord,
-    _ problems: inout [RecordProblem]
+    _ field: CompiledField, _ mapping: FieldMapping, _ row: RowView, _ slot: Int,
+    _ output: inout OutputRecord, _ problems: inout [RecordProblem]
   ) {
     func cell(_ position: Int) -> UnsafeRawBufferPointer {
-      let column = field.columns[position]
-      guard column < cells.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-      return UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)])
+      row.cell(field.columns[position])
     }
     switch mapping.rule {
     case .field(_, let options), .path(_, let options):
@@ -154,10 +168,17 @@ public final class Mapper {
     _ object: JSONObject, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
     guard let mappings else {
-      if output.names != object.keys { output = OutputRecord(names: object.keys) }
+      var keys = object.keys
+      var values = object.values
+      if keys.contains(where: Self.rejectsColumns.contains) {
+        let kept = keys.indices.filter { !Self.rejectsColumns.contains(keys[$0]) }
+        keys = kept.map { keys[$0] }
+        values = kept.map { values[$0] }
+      }
+      if output.names != keys { output = OutputRecord(names: keys) }
       output.reset()
-      for (index, value) in object.values.enumerated() {
-        ValueConversion.setJSON(value, options: FieldOptions(), field: output.names[index],
+      for (index, value) in values.enumerated() {
+        ValueConversion.setJSON(value, options: FieldOptions(), field: keys[index],
           at: index, in: &output, problems: &problems)
       }
       return
@@ -215,6 +236,9 @@ public final class Mapper {
           message: "\(mapping.name): no record with this key was created by step '\(step)'"))
     }
   }
+
+  /// Columns a rejects file adds; a fixed rejects file read back passes everything else through.
+  static let rejectsColumns: Set<String> = ["_row", "_errors"]
 
   /// The value at a dotted path; numeric parts index arrays.
   static func follow(_ parts: [String], in object: JSONObject) -> JSONValue? {
@@ -291,5 +315,24 @@ private final class CompiledField {
       isPlainField = false
       isInteger = false
     }
+  }
+}
+
+/// One CSV row as pointers into storage that outlives the call: cell `i` spans from the end of
+/// cell `i - 1` (or `firstStart`) to `ends[i]` in `bytes`.
+struct RowView {
+  let bytes: UnsafeRawPointer?
+  let ends: UnsafePointer<Int>?
+  let count: Int
+  let firstStart: Int
+
+  /// The cell's bytes; empty for a column past the end of a short row.
+  @inline(__always)
+  func cell(_ index: Int) -> UnsafeRawBufferPointer {
+    guard index < count, let bytes, let ends else {
+      return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+    let start = index == 0 ? firstStart : ends[index - 1]
+    return UnsafeRawBufferPointer(start: bytes + start, count: ends[index] - start)
   }
 }

@@ -33,6 +33,16 @@ enum ValueConversion {
     _ raw: UnsafeRawBufferPointer, options: FieldOptions, field: String, at slot: Int,
     in output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
+    if let number = plainInteger(raw) {
+      output.values[slot] = .integer(number)
+    } else {
+      setText(raw, options: options, field: field, at: slot, in: &output, problems: &problems)
+    }
+  }
+
+  /// The value of optional spaces, an optional sign and up to 18 digits; nil for anything else.
+  @inline(__always)
+  static func plainInteger(_ raw: UnsafeRawBufferPointer) -> Int? {
     let bytes = asciiTrimmed(raw)
     var index = 0
     var negative = false
@@ -41,21 +51,15 @@ enum ValueConversion {
       index = 1
     }
     let digits = bytes.count - index
-    guard digits > 0, digits <= 18 else {
-      setText(raw, options: options, field: field, at: slot, in: &output, problems: &problems)
-      return
-    }
+    guard digits > 0, digits <= 18 else { return nil }
     var value = 0
     while index < bytes.count {
       let digit = bytes[index] &- UInt8(ascii: "0")
-      guard digit < 10 else {
-        setText(raw, options: options, field: field, at: slot, in: &output, problems: &problems)
-        return
-      }
+      guard digit < 10 else { return nil }
       value = value * 10 + Int(digit)
       index += 1
     }
-    output.values[slot] = .integer(negative ? -value : value)
+    return negative ? -value : value
   }
 
   static func setString(

@@ -16,7 +16,10 @@ final class CSVParser {
   /// The cells of the row last returned by `nextRow()`, back to back.
   private(set) var cells: [UInt8] = []
   /// The row being parsed; copied into `cells` in one piece when the row ends.
-  private let building = ByteBuffer(capacity: 4096)
+  private var building: ByteBuffer
+  private let ownBuffer = ByteBuffer(capacity: 4096)
+  /// Where the current row starts in `building`, which can be a batch holding earlier rows.
+  private(set) var rowStart = 0
   private(set) var ends: [Int] = []
   /// The line where the row last returned starts.
   private(set) var rowLine = 1
@@ -54,7 +57,9 @@ final class CSVParser {
   /// Spaces and tabs seen after a closing quote, put back if text follows them.
   private var padding: [UInt8] = []
 
-  init(stream: UTF8Stream, path: String, options: CSVOptions, delimiter: UInt8, prefix: ByteBuffer?) {
+  init(stream: UTF8Stream, path: String, options: CSVOptions, delimiter: UInt8, prefix: ByteBuffer?)
+  {
+    building = ownBuffer
     self.stream = stream
     self.path = path
     self.delimiter = delimiter
@@ -92,9 +97,12 @@ final class CSVParser {
     lineStartOffset = byteCount
   }
 
-  /// Parses the next row into `cells` and `ends`; returns false at the end of the input.
+  /// Parses the next row into `rowBytes` and `ends`; returns false at the end of the input.
+  /// `cells` follows only after `publishRow()`, so a caller that copies the row elsewhere
+  /// does not pay for a second copy.
   func nextRow() throws(ReaderFailure) -> Bool {
-    building.removeAll()
+    if building === ownBuffer { building.removeAll() }
+    rowStart = building.count
     ends.removeAll(keepingCapacity: true)
     problems.removeAll(keepingCapacity: true)
     cellStart = 0
@@ -105,21 +113,33 @@ final class CSVParser {
         let loaded = finished ? false : try loadChunk()
         if !loaded {
           finished = true
-          let row = try finishAtEnd()
-          if row { publishRow() }
-          return row
+          return try finishAtEnd()
         }
       }
-      if try parseChunk() {
-        publishRow()
-        return true
-      }
+      if try parseChunk() { return true }
     }
   }
 
-  private func publishRow() {
+  /// The cells of the row just parsed, back to back, valid until the next `nextRow()`.
+  var rowBytes: UnsafeRawBufferPointer { building.bytes(rowStart..<building.count) }
+
+  /// Parses the following rows onto the end of `target` (nil: the parser's own buffer), so a
+  /// batch can collect rows without copying them again.
+  func parse(into target: ByteBuffer?) {
+    building = target ?? ownBuffer
+  }
+
+  /// Drops the row just parsed from the buffer it went into (a header or blank row).
+  func discardRow() {
+    building.removeLast(building.count - rowStart)
+  }
+
+  /// Copies the row just parsed into `cells`.
+  func publishRow() {
     cells.removeAll(keepingCapacity: true)
-    cells.append(contentsOf: UnsafeBufferPointer(start: building.storage, count: building.count))
+    cells.append(
+      contentsOf: UnsafeBufferPointer(
+        start: building.storage + rowStart, count: building.count - rowStart))
   }
 
   private func loadChunk() throws(ReaderFailure) -> Bool {
@@ -172,28 +192,24 @@ final class CSVParser {
         RecordProblem(
           field: nil, rule: "csv_quote",
           message: "the quoted field that starts on line \(quotedFieldLine) is never closed"))
-      try endCell()
+      try endCell(building)
     case .fieldStart, .unquoted, .quoteInQuoted, .paddingAfterQuote:
-      try endCell()
+      try endCell(building)
     }
     state = .rowStart
     return true
   }
 
   @inline(__always)
-  private func endCell() throws(ReaderFailure) {
-    try checkFieldSize()
-    ends.append(building.count)
+  private func endCell(_ output: ByteBuffer) throws(ReaderFailure) {
+    let end = output.count - rowStart
+    if end - (ends.last ?? 0) > fieldSizeLimit { try checkFieldSize(output) }
+    ends.append(end)
   }
 
-  @inline(__always)
-  private func append(_ base: UnsafeRawPointer, _ from: Int, _ to: Int) {
-    building.append(base + from, count: to - from)
-  }
-
-  private func checkFieldSize() throws(ReaderFailure) {
-    let start = ends.last ?? 0
-    if building.count - start > fieldSizeLimit {
+  private func checkFieldSize(_ output: ByteBuffer) throws(ReaderFailure) {
+    let start = rowStart + (ends.last ?? 0)
+    if output.count - start > fieldSizeLimit {
       throw ReaderFailure(
         SourceLocation(file: path, line: rowLine),
         "a field of the row that starts here is larger than the field size limit of "
@@ -213,9 +229,19 @@ final class CSVParser {
     let bytes = base.assumingMemoryBound(to: UInt8.self)
     let end = chunk.count
     var index = position
-    defer { position = index }
+    // Locals, so the loop does not reload them from the object after every store.
+    var current = state
+    let unquotedStops = self.unquotedStops
+    let quotedStops = self.quotedStops
+    let delimiter = self.delimiter
+    let quote = self.quote
+    let output = building
+    defer {
+      position = index
+      state = current
+    }
     while index < end {
-      switch state {
+      switch current {
       case .rowStart:
         if skipLineFeed {
           skipLineFeed = false
@@ -225,35 +251,35 @@ final class CSVParser {
             continue
           }
         }
-        state = .fieldStart
+        current = .fieldStart
       case .fieldStart:
         if bytes[index] == quote {
-          state = .quoted
+          current = .quoted
           quotedFieldLine = line
           previousWasCarriageReturn = false
           index += 1
         } else {
-          state = .unquoted
+          current = .unquoted
         }
       case .unquoted:
         var stop = index
         while stop < end && !unquotedStops[Int(bytes[stop])] { stop += 1 }
-        append(base, index, stop)
+        output.append(base + index, count: stop - index)
         index = stop
         if stop == end {
-          try checkFieldSize()
+          try checkFieldSize(output)
           return false
         }
         let byte = bytes[stop]
         index += 1
         if byte == delimiter {
-          try endCell()
-          state = .fieldStart
+          try endCell(output)
+          current = .fieldStart
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-          try endCell()
+          try endCell(output)
           newLine(at: stop)
           skipLineFeed = byte == Self.carriageReturn
-          state = .rowStart
+          current = .rowStart
           return true
         } else {
           strayQuote(at: stop, base)
@@ -262,18 +288,18 @@ final class CSVParser {
         var stop = index
         while stop < end && !quotedStops[Int(bytes[stop])] { stop += 1 }
         if stop > index { previousWasCarriageReturn = false }
-        append(base, index, stop)
+        output.append(base + index, count: stop - index)
         index = stop
         if stop == end {
-          try checkFieldSize()
+          try checkFieldSize(output)
           return false
         }
         let byte = bytes[stop]
         index += 1
         if byte == quote {
-          state = .quoteInQuoted
+          current = .quoteInQuoted
         } else {
-          building.append(byte)
+          output.append(byte)
           if byte == Self.carriageReturn || !previousWasCarriageReturn { newLine(at: stop) }
           if byte == Self.lineFeed { lineStartOffset = chunkOffset + stop + 1 }
           previousWasCarriageReturn = byte == Self.carriageReturn
@@ -281,32 +307,32 @@ final class CSVParser {
       case .quoteInQuoted, .paddingAfterQuote:
         let byte = bytes[index]
         if (byte == Self.space || byte == Self.tab) && byte != delimiter {
-          if state == .quoteInQuoted { padding.removeAll(keepingCapacity: true) }
+          if current == .quoteInQuoted { padding.removeAll(keepingCapacity: true) }
           padding.append(byte)
-          state = .paddingAfterQuote
+          current = .paddingAfterQuote
           index += 1
-        } else if byte == quote && state == .quoteInQuoted {
-          building.append(quote)
-          state = .quoted
+        } else if byte == quote && current == .quoteInQuoted {
+          output.append(quote)
+          current = .quoted
           previousWasCarriageReturn = false
           index += 1
         } else if byte == delimiter {
-          try endCell()
-          state = .fieldStart
+          try endCell(output)
+          current = .fieldStart
           index += 1
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-          try endCell()
+          try endCell(output)
           newLine(at: index)
           skipLineFeed = byte == Self.carriageReturn
-          state = .rowStart
+          current = .rowStart
           index += 1
           return true
         } else {
           // Text after the padding: the padding was part of the text after all.
-          let paddingLength = state == .paddingAfterQuote ? padding.count : 0
-          for space in padding.prefix(paddingLength) { building.append(space) }
+          let paddingLength = current == .paddingAfterQuote ? padding.count : 0
+          for space in padding.prefix(paddingLength) { output.append(space) }
           textAfterClosingQuote(at: index, backBy: paddingLength)
-          state = .unquoted
+          current = .unquoted
         }
       }
     }
@@ -329,7 +355,8 @@ final class CSVParser {
     problems.append(
       RecordProblem(
         field: nil, rule: "csv_quote",
-        message: "line \(line), column \(column(at: index) - padding): text after the closing quote of a "
+        message:
+          "line \(line), column \(column(at: index) - padding): text after the closing quote of a "
           + "field; a field is either wholly quoted or not quoted, or set `lenient_quotes: true`"))
   }
 }

@@ -47,19 +47,48 @@ public final class CSVReader: RecordReader {
 
   private func nextRecord() throws(ReaderFailure) -> SourceRecord? {
     let parser = try preparedParser()
+    guard try nextDataRow(parser) else { return nil }
+    parser.publishRow()
+    return makeRecord(parser)
+  }
+
+  /// Reads the next data row straight into a batch, without making a record of it; returns
+  /// false at the end of the input. The row pipeline's reading thread uses this.
+  func readRow(into batch: RowBatch) throws(ReaderFailure) -> Bool {
+    if let failure { throw failure }
+    do {
+      let parser = try preparedParser()
+      parser.parse(into: batch.bytes)
+      defer { parser.parse(into: nil) }
+      guard try nextDataRow(parser) else { return false }
+      batch.appendParsedRow(
+        start: parser.rowStart, ends: parser.ends, header: currentHeader(parser),
+        line: parser.rowLine, number: recordCount, problems: rowProblems(parser))
+      return true
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+
+  /// Moves the parser to the next row that holds data, reading the header and skipping blank
+  /// rows on the way.
+  private func nextDataRow(_ parser: CSVParser) throws(ReaderFailure) -> Bool {
     while try parser.nextRow() {
       if header == nil {
         try readHeader(parser)
+        parser.discardRow()
         continue
       }
       if parser.ends.allSatisfy({ $0 == 0 }) && parser.problems.isEmpty {
         blankSkipped += 1
+        parser.discardRow()
         continue
       }
       recordCount += 1
-      return makeRecord(parser)
+      return true
     }
-    return nil
+    return false
   }
 
   private func preparedParser() throws(ReaderFailure) -> CSVParser {
@@ -72,9 +101,13 @@ public final class CSVReader: RecordReader {
     }
     let readAhead = prefix.bytes(0..<prefix.count)
     var skip = 0
-    if let (separator, length) = CSVDialect.excelSeparatorLine(readAhead) {
+    let excelLine = CSVDialect.excelSeparatorLine(readAhead)
+    // A `sep=` line is skipped either way; a delimiter set in the job file wins over it.
+    if let (_, length) = excelLine { skip = length }
+    if let chosen = options.delimiter {
+      delimiter = chosen
+    } else if let (separator, _) = excelLine {
       delimiter = separator
-      skip = length
     } else if let chosen = options.delimiter {
       delimiter = chosen
     } else if path.lowercased().hasSuffix(".tsv") {
@@ -96,12 +129,14 @@ public final class CSVReader: RecordReader {
     var rowsLeft = options.headerRow - 1
     while rowsLeft > 0 {
       rowsLeft -= 1
+      parser.discardRow()
       guard try parser.nextRow() else { break }
     }
     if rowsLeft > 0 || parser.ends.isEmpty {
       throw ReaderFailure(
         SourceLocation(file: path), "the file ends before header row \(options.headerRow)")
     }
+    parser.publishRow()
     let location = SourceLocation(file: path, line: parser.rowLine)
     if let problem = parser.problems.first {
       throw ReaderFailure(location, "the header row is malformed: \(problem.message)")
@@ -151,12 +186,26 @@ public final class CSVReader: RecordReader {
   }
 
   private func makeRecord(_ parser: CSVParser) -> SourceRecord {
+    let cells = CSVCells(header: currentHeader(parser), bytes: parser.cells, ends: parser.ends)
+    return SourceRecord(
+      line: parser.rowLine, number: recordCount, content: .cells(cells),
+      problems: rowProblems(parser))
+  }
+
+  /// The header, made up from the first row's width for a file without one.
+  private func currentHeader(_ parser: CSVParser) -> CSVHeader {
     var header = self.header!
     if header.names.isEmpty {
       header = CSVHeader(names: (1...max(parser.ends.count, 1)).map { "column_\($0)" })
       self.header = header
       rawHeaderCount = header.names.count
     }
+    return header
+  }
+
+  /// The parser's problems with the row, plus a field count that does not match the header.
+  private func rowProblems(_ parser: CSVParser) -> [RecordProblem] {
+    let header = currentHeader(parser)
     var problems = parser.problems
     let expected = header.names.count
     let found = parser.ends.count
@@ -164,16 +213,14 @@ public final class CSVReader: RecordReader {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_columns",
-          message: "line \(parser.rowLine) has \(found) fields but the header has \(expected)"))
+          message: "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"))
     } else if found > expected && !extraCellsAreEmpty(parser, from: expected) {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_columns",
-          message: "line \(parser.rowLine) has \(found) fields but the header has \(expected)"))
+          message: "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"))
     }
-    let cells = CSVCells(header: header, bytes: parser.cells, ends: parser.ends)
-    return SourceRecord(
-      line: parser.rowLine, number: recordCount, content: .cells(cells), problems: problems)
+    return problems
   }
 
   /// True when the cells past the named columns are empty and fall under empty header cells,

@@ -1,16 +1,17 @@
 /// Runs one file-to-file step: read, map, check the key, validate, write; rejects go to the
 /// rejects file.
 final class StepRunner {
-  private let step: Step
-  private let input: FileInput
-  private let options: RunOptions
+  let step: Step
+  let input: FileInput
+  let options: RunOptions
   private let run: RunIdentity
-  private let observer: RunObserver?
-  private var report: StepReport
-  private let mapper: Mapper
-  private let validator: Validator?
-  private let keys = KeyTracker()
-  private var keyColumns: [Int]?
+  let observer: RunObserver?
+  /// The counts so far; after a failure, how far the step got.
+  var report: StepReport
+  let mapper: Mapper
+  let validator: Validator?
+  let keys = KeyTracker()
+  var keyColumns: [Int]?
   private var keyBytes: [UInt8] = []
   private var problemLines = 0
   private var keysSized = false
@@ -23,7 +24,7 @@ final class StepRunner {
     self.observer = observer
     self.report = StepReport(name: step.name)
     self.mapper = Mapper(mappings: step.map)
-    self.validator = step.schema.map(Validator.init)
+    self.validator = step.schema.map { Validator(schema: $0) }
   }
 
   func execute() throws(RunAbort) -> StepReport {
@@ -38,11 +39,20 @@ final class StepRunner {
       rejects = RejectsWriter(path: step.rejectsPath)
     }
     do throws(RunAbort) {
-      try process(reader, writer: writer, rejects: rejects, started: started)
-      try finish(reader, writer: writer, rejects: rejects)
+      if let writer = writer as? JSONLinesRecordWriter, canProcessInParallel {
+        try processInParallel(reader, writer: writer, rejects: rejects, started: started)
+      } else {
+        try process(reader, writer: writer, rejects: rejects, started: started)
+        try finish(
+          reader.statistics, columnNames: reader.columnNames,
+          unknownFields: validator?.unknownFields ?? [], writer: writer, rejects: rejects)
+      }
     } catch {
       writer?.discard()
       rejects?.discard()
+      // The output file was dropped, so none of its records count as written.
+      report.written = 0
+      report.seconds = monotonicSeconds() - started
       throw error
     }
     report.seconds = monotonicSeconds() - started
@@ -50,7 +60,7 @@ final class StepRunner {
     return report
   }
 
-  private func openReader() throws(RunAbort) -> RecordReader {
+  func openReader() throws(RunAbort) -> RecordReader {
     let source: ByteSource
     do {
       source = try FileByteSource(path: input.path)
@@ -71,7 +81,7 @@ final class StepRunner {
     }
   }
 
-  private func openWriter() throws(RunAbort) -> RecordWriter? {
+  func openWriter() throws(RunAbort) -> RecordWriter? {
     guard case .file(let target) = step.output else { return nil }
     let path = PathTemplate.expand(target.pathTemplate, step: step.name, run: run)
     report.output = PathTemplate.expand(target.displayPath, step: step.name, run: run)
@@ -79,7 +89,10 @@ final class StepRunner {
       let file = try OutputFile(path: path)
       switch target.format {
       case .csv:
-        return CSVRecordWriter(file: file, delimiter: target.delimiter, excelSafe: target.excelSafe)
+        let columns = mapper.outputNames.map { validator?.completedNames($0) ?? $0 }
+        return CSVRecordWriter(
+          file: file, delimiter: target.delimiter, excelSafe: target.excelSafe,
+          expectedColumns: columns)
       case .xml:
         return XMLFeedRecordWriter(file: file)
       default:
@@ -100,7 +113,7 @@ final class StepRunner {
       if let limit = options.limit, report.read >= limit { break }
       if report.read & 1023 == 0 {
         if Interruption.requested { throw .interrupted }
-        lastProgress = reportProgress(reader, started: started, last: lastProgress)
+        lastProgress = reportProgress(reader.statistics, started: started, last: lastProgress)
       }
       let next: SourceRecord?
       do {
@@ -137,13 +150,7 @@ final class StepRunner {
     // One switch, so the cells are not copied out of the record once per stage.
     switch record.content {
     case .cells(let cells):
-      do {
-        try mapper.bind(header: cells.header)
-        if keyColumns == nil { keyColumns = try keyIndexes(cells.header) }
-      } catch {
-        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
-        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
-      }
+      try bind(cells.header)
       mapper.mapCells(cells, into: &output, problems: &problems)
     case .object(let object):
       mapper.mapObject(object, into: &output, problems: &problems)
@@ -154,7 +161,18 @@ final class StepRunner {
     validator?.validate(&output, problems: &problems)
   }
 
-  private func keyIndexes(_ header: CSVHeader) throws(MappingError) -> [Int] {
+  /// Finds the mapped and key columns in a CSV header; a missing one is a job file mistake.
+  func bind(_ header: CSVHeader) throws(RunAbort) {
+    do {
+      try mapper.bind(header: header)
+      if keyColumns == nil { keyColumns = try keyIndexes(header) }
+    } catch {
+      let location = error.mark.map { " (job file line \($0.line))" } ?? ""
+      throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+    }
+  }
+
+  func keyIndexes(_ header: CSVHeader) throws(MappingError) -> [Int] {
     var indexes: [Int] = []
     for name in step.key {
       guard let index = header.index(of: name) else {
@@ -194,12 +212,30 @@ final class StepRunner {
     case .unparsed:
       return
     }
+    checkKeyBytes(empty: empty, line: record.line, problems: &problems)
+  }
+
+  /// Builds the key of a row handed over by the parallel reader and checks it.
+  func checkKey(row: RowView, line: Int, problems: inout [RecordProblem]) {
+    keyBytes.removeAll(keepingCapacity: true)
+    var empty = true
+    for (position, column) in (keyColumns ?? []).enumerated() {
+      if position > 0 { keyBytes.append(0x1F) }
+      let part = ValueConversion.asciiTrimmed(row.cell(column))
+      if !part.isEmpty { empty = false }
+      keyBytes.append(contentsOf: part)
+    }
+    checkKeyBytes(empty: empty, line: line, problems: &problems)
+  }
+
+  /// Rejects an empty key, or one already seen, naming the line where it was first seen.
+  private func checkKeyBytes(empty: Bool, line: Int, problems: inout [RecordProblem]) {
     let keyName = step.key.joined(separator: " + ")
     if empty {
       problems.append(RecordProblem(field: keyName, rule: "key", message: "the key (\(keyName)) is empty"))
       return
     }
-    let earlier = keyBytes.withUnsafeBytes { keys.insert($0, line: record.line) }
+    let earlier = keyBytes.withUnsafeBytes { keys.insert($0, line: line) }
     if let earlier {
       problems.append(
         RecordProblem(
@@ -208,7 +244,7 @@ final class StepRunner {
     }
   }
 
-  private func reject(
+  func reject(
     _ record: SourceRecord, problems: [RecordProblem], into rejects: RejectsWriter?
   ) throws(RunAbort) {
     report.rejected += 1
@@ -231,9 +267,8 @@ final class StepRunner {
     report.examples.append(String(decoding: bytes, as: UTF8.self))
   }
 
-  private func reportProgress(_ reader: RecordReader, started: Double, last: Double) -> Double {
+  func reportProgress(_ statistics: ReaderStatistics, started: Double, last: Double) -> Double {
     let now = monotonicSeconds()
-    let statistics = reader.statistics
     if !keysSized && !step.key.isEmpty && report.read >= 10_000, let total = statistics.totalBytes {
       // Size the key table once for the whole file, so it never doubles near the end.
       keysSized = true
@@ -249,10 +284,12 @@ final class StepRunner {
     return now
   }
 
-  private func finish(
-    _ reader: RecordReader, writer: RecordWriter?, rejects: RejectsWriter?
+  func finish(
+    _ statistics: ReaderStatistics, columnNames: [String]?, unknownFields: [String],
+    writer: RecordWriter?, rejects: RejectsWriter?
   ) throws(RunAbort) {
-    let statistics = reader.statistics
+    // A CSV file with a header and no rows must still have every mapped column.
+    if report.read == 0, let names = columnNames { try bind(CSVHeader(names: names)) }
     report.blankSkipped = statistics.blankSkipped
     report.encoding = statistics.encoding.rawValue
     report.notes += statistics.notes
@@ -262,7 +299,7 @@ final class StepRunner {
         "\(input.displayPath): \(report.rejected - problemLines) more rejected records are not "
           + "listed here; see \(step.rejectsPath)")
     }
-    for field in validator?.unknownFields ?? [] {
+    for field in unknownFields {
       let note = "output field '\(field)' is not part of \(validator!.schema.name); it is written as is"
       report.notes.append(note)
       observer?.warning("step '\(step.name)': \(note)")

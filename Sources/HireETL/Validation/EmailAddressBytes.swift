@@ -2,31 +2,32 @@ extension EmailAddress {
   /// The same check as `isValid(_:)` for an all-ASCII address, on bytes, so the common case
   /// makes no String; nil when the bytes are not all ASCII and the String check must decide.
   static func isValidASCII(_ bytes: UnsafeRawBufferPointer) -> Bool? {
-    var at = -1
-    for (index, byte) in bytes.enumerated() {
-      if byte >= 0x80 { return nil }
-      if byte == UInt8(ascii: "@") {
-        if at >= 0 { return false }
-        at = index
-      }
+    let count = bytes.count
+    guard count > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+      return false
     }
-    guard at > 0, at <= 64, bytes.count <= 254, at < bytes.count - 1 else { return false }
-    return isValidLocalPart(UnsafeRawBufferPointer(rebasing: bytes[..<at]))
-      && isValidDomain(UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...]))
-  }
-
-  private static func isValidLocalPart(_ local: UnsafeRawBufferPointer) -> Bool {
-    guard local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".") else { return false }
-    var previousDot = false
-    for byte in local {
+    // One pass over the local part: allowed characters, no dot first, last or twice in a row.
+    var index = 0
+    var previousDot = true
+    while index < count {
+      let byte = base[index]
+      if byte >= 0x80 { return nil }
+      if byte == UInt8(ascii: "@") { break }
       let isDot = byte == UInt8(ascii: ".")
-      if isDot && previousDot { return false }
-      previousDot = isDot
-      if !isAlphanumeric(byte) && !isDot && !isLocalPartSymbol(byte) {
+      if isDot {
+        if previousDot { return false }
+      } else if !isAlphanumeric(byte) && !isLocalPartSymbol(byte) {
         return false
       }
+      previousDot = isDot
+      index += 1
     }
-    return true
+    let at = index
+    // A non-ASCII byte anywhere still needs the String check, whatever else is wrong.
+    for rest in at..<count where base[rest] >= 0x80 { return nil }
+    guard at > 0, at < count - 1, at <= 64, count <= 254, !previousDot else { return false }
+    for rest in (at + 1)..<count where base[rest] == UInt8(ascii: "@") { return false }
+    return isValidDomain(UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...]))
   }
 
   /// Labels of letters, digits and inner hyphens, at most 63 bytes each, at least two of them,

@@ -6,7 +6,11 @@
 /// neither required nor nullable is left out.
 public final class Validator {
   public let schema: Schema
+  /// Checks only the fields a record has, as for a partial update: a missing required field is
+  /// no problem and defaults are not added.
+  public let partial: Bool
   private var boundNames: [String] = []
+  private var isBound = false
   /// For each schema property, its index among the record's names.
   private var slots: [Int?] = []
   /// Output fields that are not schema properties, in the order first seen.
@@ -15,14 +19,28 @@ public final class Validator {
   /// The schema's properties boxed, so the per-record loop does not copy them.
   private let checks: [PropertyBox]
 
-  public init(schema: Schema) {
+  /// For each property, the kind of value that needs no further check: any text for a plain
+  /// text property, a whole number for an integer one. The per-record loop skips those
+  /// without touching the property's rules.
+  private let plainText: [Bool]
+  private let plainInteger: [Bool]
+  private let emailChecks: [Bool]
+
+  public init(schema: Schema, partial: Bool = false) {
     self.schema = schema
+    self.partial = partial
     self.checks = schema.properties.map(PropertyBox.init)
+    plainText = schema.properties.map {
+      $0.type == .string && $0.allowedValues == nil && !$0.isEmail
+    }
+    plainInteger = schema.properties.map { $0.type == .integer }
+    emailChecks = schema.properties.map(\.isEmail)
   }
 
   /// The output names with any defaulted property the mapping leaves out added at the end.
   public func completedNames(_ names: [String]) -> [String] {
     var result = names
+    if partial { return result }
     for property in schema.properties where property.defaultValue != nil {
       if !result.contains(property.name) { result.append(property.name) }
     }
@@ -30,17 +48,48 @@ public final class Validator {
   }
 
   public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
-    if !record.hasNames(boundNames) { bind(&record) }
+    if !isBound || !record.hasNames(boundNames) { bind(&record) }
     let mappingProblems = problems.count
     let properties = checks
     for position in 0..<properties.count {
-      guard let slot = slots[position] else { continue }
+      if let slot = slots[position], let value = record.values[slot],
+        passesWithoutRules(value, position: position, record: record)
+      {
+        continue
+      }
       unowned(unsafe) let property = properties[position]
+      guard let slot = slots[position] else {
+        // The record has no such field at all: no mapping for it, or a JSON record without it.
+        if property.required && !partial {
+          problems.append(RecordProblem(field: property.name, rule: "required", message: "\(property.name) is required"))
+        }
+        continue
+      }
       // A field the mapping already failed on (a bad date, say) gets no second message.
       if mappingProblems > 0 && problems[..<mappingProblems].contains(where: { $0.field == property.name }) {
         continue
       }
       check(property, at: slot, in: &record, problems: &problems)
+    }
+  }
+
+  /// True for the common values that break no rule: text in a plain text property, a whole
+  /// number in an integer property, an all-ASCII valid e-mail address.
+  @inline(__always)
+  private func passesWithoutRules(_ value: OutputValue, position: Int, record: OutputRecord) -> Bool {
+    switch value {
+    case .text(let range):
+      if plainText[position] { return true }
+      guard emailChecks[position] else { return false }
+      let bytes = record.bytes(range)
+      guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else {
+        return false
+      }
+      return EmailAddress.isValidASCII(bytes) == true
+    case .integer:
+      return plainInteger[position]
+    default:
+      return false
     }
   }
 
@@ -51,6 +100,7 @@ public final class Validator {
       record.values += Array(repeating: nil, count: completed.count - record.values.count)
     }
     boundNames = record.names
+    isBound = true
     slots = schema.properties.map { record.names.firstIndex(of: $0.name) }
     let known = Set(schema.propertyNames)
     for name in record.names where !known.contains(name) && !unknownFields.contains(name) {
@@ -96,7 +146,12 @@ public final class Validator {
       {
         record.values[slot] = .integer(number)
       } else if case .number = json {
-        problems.append(typeProblem(property, found: "a number"))
+        var found = "a number"
+        if property.type == .integer, case .number(let literal) = json {
+          let isWhole = Double(literal).map { $0.rounded() == $0 } ?? false
+          found = isWhole ? "a number too large for an integer" : "a number with a fraction"
+        }
+        problems.append(typeProblem(property, found: found))
       } else {
         problems.append(typeProblem(property, found: "a JSON object or array"))
       }

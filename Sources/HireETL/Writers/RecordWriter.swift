@@ -13,39 +13,20 @@ public protocol RecordWriter: AnyObject {
 /// every line is also valid JavaScript.
 public final class JSONLinesRecordWriter: RecordWriter {
   private let file: OutputFile
-  private var keyNames: [String] = []
-  /// `"name":` for each output name, escaped once, back to back; `keyEnds[i]` is where key i
-  /// stops.
-  private var keyBytes: [UInt8] = []
-  private var keyEnds: [Int] = []
+  private var encoder = JSONLineEncoder()
 
   public init(file: OutputFile) {
     self.file = file
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
-    if !record.hasNames(keyNames) {
-      keyNames = record.names
-      keyBytes = []
-      keyEnds = []
-      for name in record.names {
-        JSONWriter.appendString(name, to: &keyBytes)
-        keyBytes.append(UInt8(ascii: ":"))
-        keyEnds.append(keyBytes.count)
-      }
-    }
-    let keys = keyBytes
-    let ends = keyEnds
-    try file.append { buffer in
-      var sink = buffer
-      keys.withUnsafeBufferPointer { keys in
-        ends.withUnsafeBufferPointer { ends in
-          Self.appendObject(record, keys: keys, keyEnds: ends, to: &sink)
-        }
-      }
-      sink.appendByte(UInt8(ascii: "\n"))
-    }
+    try file.append { buffer in encoder.encode(record, into: buffer) }
     return nil
+  }
+
+  /// Writes lines another thread already encoded.
+  func writeEncoded(_ lines: UnsafeRawBufferPointer) throws(WriterFailure) {
+    try file.write(lines)
   }
 
   /// Appends the record's present fields as one compact JSON object.
@@ -113,6 +94,35 @@ public final class JSONLinesRecordWriter: RecordWriter {
   public func discard() { file.discard() }
 }
 
+/// Turns records into JSON Lines text, escaping each output name once per set of names.
+struct JSONLineEncoder {
+  private var keyNames: [String] = []
+  /// `"name":` for each output name, back to back; `keyEnds[i]` is where key i stops.
+  private var keyBytes: [UInt8] = []
+  private var keyEnds: [Int] = []
+
+  /// Appends the record as one line, with its line break.
+  mutating func encode(_ record: OutputRecord, into buffer: ByteBuffer) {
+    if !record.hasNames(keyNames) {
+      keyNames = record.names
+      keyBytes = []
+      keyEnds = []
+      for name in record.names {
+        JSONWriter.appendString(name, to: &keyBytes)
+        keyBytes.append(UInt8(ascii: ":"))
+        keyEnds.append(keyBytes.count)
+      }
+    }
+    var sink = buffer
+    keyBytes.withUnsafeBufferPointer { keys in
+      keyEnds.withUnsafeBufferPointer { ends in
+        JSONLinesRecordWriter.appendObject(record, keys: keys, keyEnds: ends, to: &sink)
+      }
+    }
+    sink.appendByte(UInt8(ascii: "\n"))
+  }
+}
+
 /// Writes CSV with a header row taken from the first record. Fields are quoted only when they
 /// contain the delimiter, a quote or a line break; lines end with `\n`.
 public final class CSVRecordWriter: RecordWriter {
@@ -124,10 +134,17 @@ public final class CSVRecordWriter: RecordWriter {
 
   /// With `excelSafe`, a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
   /// a leading `'`, so a spreadsheet shows it as text instead of running it as a formula.
-  public init(file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false) {
+  /// The header written when no record comes, so an empty result still has its columns.
+  private let expectedColumns: [String]?
+
+  public init(
+    file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false,
+    expectedColumns: [String]? = nil
+  ) {
     self.file = file
     self.delimiter = delimiter
     self.excelSafe = excelSafe
+    self.expectedColumns = expectedColumns
   }
 
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
@@ -179,7 +196,14 @@ public final class CSVRecordWriter: RecordWriter {
     line.append(UInt8(ascii: "\n"))
   }
 
-  public func commit() throws(WriterFailure) { try file.commit() }
+  public func commit() throws(WriterFailure) {
+    if columns == nil, let expectedColumns {
+      line.removeAll(keepingCapacity: true)
+      appendRow(expectedColumns.map { Array($0.utf8) })
+      try file.write(line)
+    }
+    try file.commit()
+  }
   public func discard() { file.discard() }
 }
 

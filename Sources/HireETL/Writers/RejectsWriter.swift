@@ -43,16 +43,30 @@ public final class RejectsWriter {
       names = ["_record"]
       cells = [Array(text.utf8)]
     }
+    let isCSVInput: Bool
+    if case .cells = record.content { isCSVInput = true } else { isCSVInput = false }
     if csvColumns == nil {
-      var header = names.filter { $0 != "_row" && $0 != "_errors" }
+      var header = names.filter { $0 != "_row" && $0 != "_errors" && $0 != "_extra" }
       header += ["_row", "_errors"]
+      // Records without a fixed set of columns can bring fields the first one lacked.
+      if !isCSVInput { header.append("_extra") }
       csvColumns = header
       appendCSVRow(header.map { Array($0.utf8) })
     }
     // Earlier `_row` and `_errors` columns (a rejects file read back) are replaced.
     var byName: [String: [UInt8]] = ["_row": row, "_errors": errors]
+    var extra = JSONObject()
     for (index, name) in names.enumerated() where index < cells.count && byName[name] == nil {
-      byName[name] = cells[index]
+      if isCSVInput || csvColumns!.contains(name) {
+        byName[name] = cells[index]
+      } else if case .object(let object) = record.content, let value = object[name] {
+        extra[name] = value
+      }
+    }
+    if extra.count > 0 {
+      var text: [UInt8] = []
+      JSONWriter.appendValue(.object(extra), to: &text)
+      byName["_extra"] = text
     }
     var output = csvColumns!.map { byName[$0] ?? [] }
     // Cells past the header are kept after `_errors`, so nothing of the row is lost.
