@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import HireETL
@@ -163,6 +164,12 @@ func xmlFields(_ result: ReadResult) -> [[String: String]] {
     #expect(opening["description"] == .string("<p>Hi</p>\n\nBuild pipes"))
     #expect(opening["category"] == .string("Engineering"))
     #expect(result.lines == [2])
+
+    let withoutNamespace = Self.hrXML2.replacingOccurrences(
+      of: " xmlns=\"http://ns.hr-xml.org\"", with: "")
+    let plain = try #require(
+      readXML(withoutNamespace, xmlOptions(preset: "hr-xml")).records.first?.object)
+    #expect(plain == opening)
   }
 
   @Test func hrXML3PresetReadsOAGISAddress() throws {
