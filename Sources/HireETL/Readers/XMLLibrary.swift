@@ -113,12 +113,12 @@ final class XMLErrorLog {
   /// pointer is valid while the document is.
   private(set) var openElements: [xmlNodePtr?] = []
   /// Errors past this count are counted but not kept, so a feed with a million warnings cannot
-  /// fill memory.
+  /// fill memory. Fatal errors are always kept, because they stop the parser.
   private let keepLimit = 100
   private(set) var droppedCount = 0
 
   func add(_ error: XMLLibraryError, openElement: xmlNodePtr? = nil) {
-    if errors.count < keepLimit {
+    if errors.count < keepLimit || error.level == .fatal {
       errors.append(error)
       openElements.append(openElement)
     } else {

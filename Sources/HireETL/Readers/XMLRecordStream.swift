@@ -129,7 +129,7 @@ final class XMLRecordStream: RecordReader {
         finished = true
         return nil
       }
-      guard xmlTextReaderNodeType(reader.pointer) == 1,
+      guard xmlTextReaderNodeType(reader.pointer) == Int32(XML_READER_TYPE_ELEMENT.rawValue),
         let node = xmlTextReaderCurrentNode(reader.pointer)
       else { continue }
       let depth = Int(xmlTextReaderDepth(reader.pointer))
@@ -200,7 +200,7 @@ final class XMLRecordStream: RecordReader {
       arena.removeLast(arena.count - start)
       throw ReaderFailure(
         SourceLocation(file: path, line: line),
-        "\(error.message), in record \(number) (\(XMLName.describe(node)) at line \(line))")
+        "\(error.message), in record \(number) (\(XMLName.describe(node)) from line \(line))")
     }
     var record = XMLRawRecord(
       line: line, number: number, keys: collected.keys, values: collected.values, problems: [])
