@@ -376,7 +376,7 @@ private let csvRowCases: [CSVCase] = [
     header: ["name", "city"],
     rows: [
       row(2, ["Ann", "Oslo"]),
-      row(3, ["Bo"], columnsProblem("line 3 has 1 fields but the header has 2")),
+      row(3, ["Bo"], columnsProblem("line 3 has 1 field but the header has 2")),
     ]),
   CSVCase(
     name: "lenient quotes keep quote",

@@ -123,17 +123,17 @@ private func smallJobFolder() -> TemporaryFolder {
       result.out == """
         job 'people' (\(job)), 2 steps
         1. people
-           read     in.csv (csv)
+           read     \(folder.path("in.csv")) (csv)
            key      Email
            map      first_name, email
            validate none
-           write    out/{step}.jsonl (jsonl)
+           write    \(folder.path("out/{step}.jsonl")) (jsonl)
            rejects  \(folder.path("rejects/people.csv"))
         2. notes
-           read     notes.jsonl (jsonl)
+           read     \(folder.path("notes.jsonl")) (jsonl)
            map      every source field as it is
            validate none
-           write    out/notes.csv (csv)
+           write    \(folder.path("out/notes.csv")) (csv)
            rejects  \(folder.path("rejects/notes.jsonl"))
 
         """)
@@ -179,7 +179,7 @@ private func smallJobFolder() -> TemporaryFolder {
         """)
     let set = runCommandLine(["check", job], environment: ["INPUT": "in.csv"])
     #expect(set.status == 0)
-    #expect(set.out.contains("   read     in.csv (csv)\n"))
+    #expect(set.out.contains("   read     \(folder.path("in.csv")) (csv)\n"))
   }
 
   @Test func checkMissingInput() {
@@ -187,7 +187,9 @@ private func smallJobFolder() -> TemporaryFolder {
     FileSystem.remove(folder.path("notes.jsonl"))
     let result = runCommandLine(["check", folder.path("job.yaml")])
     #expect(result.status == 2)
-    #expect(result.error == "error: step 'notes': the input file notes.jsonl does not exist\n")
+    #expect(
+      result.error
+        == "error: step 'notes': the input file \(folder.path("notes.jsonl")) does not exist\n")
     #expect(result.out.hasPrefix("job 'people'"))
   }
 
@@ -221,7 +223,8 @@ private func smallJobFolder() -> TemporaryFolder {
     #expect(withoutInput.status == 2)
     #expect(
       withoutInput.error
-        == "error: step 'candidates': the input file exports/candidates.csv does not exist\n")
+        == "error: step 'candidates': the input file \(folder.path("jobs/exports/candidates.csv")) "
+          + "does not exist\n")
 
     folder.write("jobs/exports/candidates.csv", "Name,Email,Phone,Posting ID,Source\n")
     let checked = runCommandLine(["check", job])
@@ -239,7 +242,8 @@ private func smallJobFolder() -> TemporaryFolder {
     folder.write("dumps/candidates.jsonl", "")
     let checked = runCommandLine(["check", job])
     #expect(checked.status == 0)
-    #expect(checked.out.contains("   write    warehouse/candidates-{date}.csv (csv)\n"))
+    #expect(
+      checked.out.contains("   write    \(folder.path("warehouse/candidates-{date}.csv")) (csv)\n"))
   }
 
   @Test func initRefusesOverwrite() {

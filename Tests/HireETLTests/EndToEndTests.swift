@@ -91,7 +91,7 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
       result.error.hasPrefix(
         "step 'people': started\nstep 'people': read 2, valid 2, rejected 0, written 2, created 0, updated 0, skipped 0, failed 0, requests 0, retries 0, 429 responses 0 in "
       ))
-    #expect(result.error.hasSuffix(" s\n  output: out/people.jsonl\n"))
+    #expect(result.error.hasSuffix(" s\n  output: \(folder.path("out/people.jsonl"))\n"))
   }
 
   @Test func someRejectedExitsOne() {
@@ -107,14 +107,15 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
 
   @Test func stderrNamesLinesNotValues() {
     let folder = jobFolder(input: mixedRows)
+    let input = folder.path("in.csv")
     let result = run(folder, ["--verbose"])
     #expect(
       result.error.contains(
         """
-        warning: in.csv:3: rejected: email is not a valid e-mail address
-        warning: in.csv:4: rejected: opening must be an integer, not text that is not a whole number
-        warning: in.csv:5: rejected: the key (Email) repeats the record on line 2
-        warning: in.csv:6: rejected: the key (Email) is empty
+        warning: \(input):3: rejected: email is not a valid e-mail address
+        warning: \(input):4: rejected: opening must be an integer, not text that is not a whole number
+        warning: \(input):5: rejected: the key (Email) repeats the record on line 2
+        warning: \(input):6: rejected: the key (Email) is empty
 
         """))
     for value in [
@@ -244,7 +245,8 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
     FileSystem.remove(folder.path("in.csv"))
     let result = run(folder)
     #expect(result.status == 2)
-    #expect(result.error == "error: step 'people': the input file in.csv does not exist\n")
+    #expect(
+      result.error == "error: step 'people': the input file \(folder.path("in.csv")) does not exist\n")
   }
 
   @Test func missingColumnExitsTwo() {
@@ -306,7 +308,7 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
     #expect(result.status == 3)
     #expect(
       result.error.hasSuffix(
-        "error: in.jsonl:3: the line is longer than the line size limit of 40 bytes; raise "
+        "error: \(folder.path("in.jsonl")):3: the line is longer than the line size limit of 40 bytes; raise "
           + "`field_size_limit` if it is really that long\n"))
     #expect(folder.read("out/lines.jsonl") == "old\n")
     #expect(folder.list("out") == ["lines.jsonl"])
@@ -438,8 +440,8 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
       return
     }
     #expect(Double(seconds) != nil)
-    #expect(step["input"] == .string("in.csv"))
-    #expect(step["output"] == .string("out/people.jsonl"))
+    #expect(step["input"] == .string(folder.path("in.csv")))
+    #expect(step["output"] == .string(folder.path("out/people.jsonl")))
     #expect(step["rejects_file"] == .string(folder.path("rejects/people.csv")))
   }
 
@@ -450,14 +452,8 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
     #expect(report["dry_run"] == .bool(true))
     #expect(step["written"] == .number("0"))
     #expect(step["valid"] == .number("2"))
-    #expect(
-      step["examples"]
-        == .array([
-          .string(adaPayload),
-          .string(
-            #"{"first_name":"Alan","last_name":"Turing","email":"alan@example.com","opening":13,"source":"Migrated"}"#
-          ),
-        ]))
+    // The example payloads hold personal data, so they stay out of the report.
+    #expect(step["examples"] == nil)
   }
 
   @Test func quietPrintsErrorsOnly() {
@@ -488,7 +484,7 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
       return
     }
     let expected = "out/people-\(started.prefix(10))-\(runID).csv"
-    #expect(step["output"] == .string(expected))
+    #expect(step["output"] == .string(folder.path(expected)))
     #expect(
       folder.read(expected)?.hasPrefix("first_name,last_name,email,opening,source\nAda,Lovelace,")
         == true)

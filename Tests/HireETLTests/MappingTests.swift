@@ -249,7 +249,7 @@ private let jsonMappingCases: [MappingCase] = [
 
   @Test func rowShorterThanHeader() throws {
     let records = try processCSV("A,B\n1\n", map: "a: A\nb: B")
-    #expect(records.first?.messages == ["line 2 has 1 fields but the header has 2"])
+    #expect(records.first?.messages == ["line 2 has 1 field but the header has 2"])
   }
 
   @Test func constantsOnEveryRow() throws {

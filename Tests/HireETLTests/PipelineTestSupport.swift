@@ -139,7 +139,7 @@ func process(
     mappings = decoded.mappings
   }
   let mapper = Mapper(mappings: mappings)
-  let validator = schema.map(Validator.init)
+  let validator = schema.map { Validator(schema: $0) }
   let names = mapper.outputNames ?? []
   var output = OutputRecord(names: validator?.completedNames(names) ?? names)
   var results: [ProcessedRecord] = []

@@ -47,13 +47,14 @@ import Testing
     var exitStatus: Int32
   }
 
-  private func run(parallel: Bool, limit: Int? = nil) throws -> Outcome {
+  private func run(parallel: Bool, limit: Int? = nil, workers: Int? = nil) throws -> Outcome {
     let folder = TemporaryFolder()
     folder.write("in.csv", Self.input)
     folder.write("job.yaml", Self.job)
     let job = try JobDecoder.load(path: folder.path("job.yaml"), environment: [:])
     var options = RunOptions()
     options.parallelRows = parallel
+    options.rowWorkers = workers
     options.limit = limit
     let report = Runner.run(job, options: options, observer: nil)
     let step = try #require(report.steps.first)
@@ -69,6 +70,13 @@ import Testing
     #expect(single.read == 4_999)
     #expect(single.rejected > 1_000)
     #expect(single.exitStatus == 1)
+  }
+
+  /// Three workers finish batches out of order; the output must still follow the input.
+  @Test func threeWorkersKeepOrder() throws {
+    let threaded = try run(parallel: true, workers: 3)
+    let single = try run(parallel: false)
+    #expect(threaded == single)
   }
 
   @Test func threadedHonoursLimit() throws {

@@ -51,6 +51,19 @@ final class ConsoleObserver: RunObserver {
     }
   }
 
+  func note(_ message: String) {
+    guard !quiet else { return }
+    clearProgress()
+    if format == .json {
+      var object = JSONObject()
+      object["level"] = .string("info")
+      object["message"] = .string(message)
+      console.error(Self.line(object))
+    } else {
+      console.error(message + "\n")
+    }
+  }
+
   func warning(_ message: String) {
     guard !quiet else { return }
     clearProgress()

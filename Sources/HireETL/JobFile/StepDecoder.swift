@@ -93,7 +93,8 @@ struct StepDecoder {
       return nil
     }
     var input = FileInput(
-      displayPath: path, path: FileSystem.resolve(path, against: folder), format: format)
+      displayPath: FileSystem.resolve(path, against: folder),
+      path: FileSystem.resolve(path, against: folder), format: format)
     if let node = entries["encoding"]?.value, let text = reader.string(node, "encoding") {
       if let encoding = TextEncoding(name: text) {
         input.encoding = encoding
@@ -202,7 +203,8 @@ struct StepDecoder {
       return nil
     }
     var output = FileOutput(
-      pathTemplate: FileSystem.resolve(path, against: folder), displayPath: path, format: format)
+      pathTemplate: FileSystem.resolve(path, against: folder),
+      displayPath: FileSystem.resolve(path, against: folder), format: format)
     if let node = entries["excel_safe"]?.value {
       output.excelSafe = reader.boolean(node, "excel_safe") ?? false
       if format != .csv { reader.fail(node.mark, "`excel_safe` applies to CSV output only") }

@@ -101,9 +101,13 @@ public final class CSVReader: RecordReader {
     }
     let readAhead = prefix.bytes(0..<prefix.count)
     var skip = 0
-    if let (separator, length) = CSVDialect.excelSeparatorLine(readAhead) {
+    let excelLine = CSVDialect.excelSeparatorLine(readAhead)
+    // A `sep=` line is skipped either way; a delimiter set in the job file wins over it.
+    if let (_, length) = excelLine { skip = length }
+    if let chosen = options.delimiter {
+      delimiter = chosen
+    } else if let (separator, _) = excelLine {
       delimiter = separator
-      skip = length
     } else if let chosen = options.delimiter {
       delimiter = chosen
     } else if path.lowercased().hasSuffix(".tsv") {
@@ -209,12 +213,12 @@ public final class CSVReader: RecordReader {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_columns",
-          message: "line \(parser.rowLine) has \(found) fields but the header has \(expected)"))
+          message: "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"))
     } else if found > expected && !extraCellsAreEmpty(parser, from: expected) {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_columns",
-          message: "line \(parser.rowLine) has \(found) fields but the header has \(expected)"))
+          message: "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"))
     }
     return problems
   }

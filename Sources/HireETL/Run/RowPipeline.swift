@@ -42,7 +42,7 @@ final class RowPipeline: @unchecked Sendable {
     let pool = (0..<(workers * 2 + 2)).map { _ in RowBatch() }
     free = Mutex(pool)
     freeCount = DispatchSemaphore(value: pool.count)
-    validators = (0..<workers).map { _ in schema.map(Validator.init) }
+    validators = (0..<workers).map { _ in schema.map { Validator(schema: $0) } }
     mappers = (0..<workers).map { _ in
       let copy = Mapper(mappings: mapper.mappings)
       if case .cells(let cells) = first.content {

@@ -8,6 +8,13 @@ public protocol RunObserver: AnyObject {
   /// value), an encoding fallback, an unused column.
   func warning(_ message: String)
   func stepFinished(_ report: StepReport)
+  /// Something people may want to know that is neither progress nor a problem, such as where an
+  /// embedded sandbox listens.
+  func note(_ message: String)
+}
+
+extension RunObserver {
+  public func note(_ message: String) {}
 }
 
 /// A step's progress so far.

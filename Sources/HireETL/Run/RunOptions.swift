@@ -10,6 +10,8 @@ public struct RunOptions: Sendable {
   /// Whether CSV-to-JSON-Lines steps parse and encode on other threads; nil decides by the
   /// number of processors. Tests set it to compare both paths.
   public var parallelRows: Bool?
+  /// The number of encoding threads for that path; nil picks one per spare core.
+  public var rowWorkers: Int?
 
   public init() {}
 }

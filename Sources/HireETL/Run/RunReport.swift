@@ -22,7 +22,8 @@ public struct StepReport: Sendable {
   public var rejectsFile: String?
   public var encoding: String?
   public var notes: [String] = []
-  /// In a dry run: a few payloads that would be written, as JSON text.
+  /// In a dry run: a few payloads that would be written, as JSON text. They hold personal
+  /// data, so they are shown on a terminal only, never in the report or in JSON log lines.
   public var examples: [String] = []
 
   public init(name: String) {
@@ -74,7 +75,6 @@ extension StepReport {
     object["rejects_file"] = rejectsFile.map { .string($0) } ?? .null
     object["encoding"] = encoding.map { .string($0) } ?? .null
     object["notes"] = .array(notes.map { .string($0) })
-    if !examples.isEmpty { object["examples"] = .array(examples.map { .string($0) }) }
     return object
   }
 }

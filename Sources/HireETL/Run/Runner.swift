@@ -9,7 +9,11 @@ public enum Runner {
     let selected = job.steps.filter { options.steps.isEmpty || options.steps.contains($0.name) }
     // The step under way, so that a report of an aborted run still shows how far it got.
     var running: StepRunner?
+    var sandbox: SandboxServer?
+    defer { try? sandbox?.stop() }
     do throws(RunAbort) {
+      try checkColumns(of: selected)
+      sandbox = try startSandbox(for: job, options: options, observer: observer)
       for step in selected {
         guard case .file(let input) = step.input else {
           throw .jobFile("step '\(step.name)': reading from the API is not available in this version yet")
@@ -38,5 +42,69 @@ public enum Runner {
     }
     report.finishedAt = RunIdentity.now().startedAt
     return report
+  }
+
+  /// Reads the header of every CSV input that exists before any step runs, so a mapped or key
+  /// column the file lacks stops the run (exit status 2) before anything is written. Inputs
+  /// an earlier step writes are checked when their step opens them.
+  private static func checkColumns(of steps: [Step]) throws(RunAbort) {
+    var written: [String] = []
+    for step in steps {
+      defer {
+        if case .file(let output) = step.output { written.append(output.pathTemplate) }
+      }
+      guard case .file(let input) = step.input, input.format == .csv, input.path != "-",
+        !written.contains(input.path), FileSystem.exists(input.path)
+      else { continue }
+      guard let source = try? FileByteSource(path: input.path) else { continue }
+      let reader = CSVReader(source: source, path: input.displayPath, options: input.csv)
+      // A broken file is reported when its step reads it, with the run's usual exit status.
+      guard (try? reader.next()) != nil, let names = reader.columnNames else { continue }
+      let header = CSVHeader(names: names)
+      do throws(MappingError) {
+        try Mapper(mappings: step.map).bind(header: header)
+        for name in step.key where header.index(of: name) == nil {
+          var message = "the key column '\(name)' is not in the header"
+          if let near = NearMatch.closest(to: name, among: names) {
+            message += "; did you mean '\(near)'?"
+          }
+          throw MappingError(field: name, mark: nil, message: message)
+        }
+      } catch {
+        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
+        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+      }
+    }
+  }
+
+  /// The file an embedded sandbox keeps its records in: beside the job's state.
+  public static func sandboxDataPath(for job: Job) -> String {
+    var path = job.statePath
+    if path.hasSuffix(".sqlite") { path.removeLast(".sqlite".count) }
+    return path + ".sandbox.jsonl"
+  }
+
+  /// Starts the local sandbox for `base_url: sandbox` on a free loopback port, for this run only.
+  private static func startSandbox(
+    for job: Job, options: RunOptions, observer: RunObserver?
+  ) throws(RunAbort) -> SandboxServer? {
+    guard let api = job.api, api.baseURL == "sandbox" else { return nil }
+    var configuration = SandboxConfiguration()
+    configuration.port = 0
+    configuration.apiKey = api.apiKey ?? SandboxConfiguration.developmentAPIKey
+    // NOTE: a dry run keeps the sandbox in memory so that nothing beside the state changes; it
+    // then starts empty instead of with the records of earlier runs.
+    if !options.dryRun { configuration.dataPath = sandboxDataPath(for: job) }
+    do {
+      if !options.dryRun { try FileSystem.createParentFolders(of: sandboxDataPath(for: job)) }
+      let server = try SandboxServer(configuration)
+      let data = configuration.dataPath.map { ", records kept in \($0)" } ?? ""
+      observer?.note("sandbox: serving \(server.baseURL) for this run\(data)")
+      return server
+    } catch let error as SandboxError {
+      throw .failure("the embedded sandbox could not start: \(error)")
+    } catch {
+      throw .failure(String(describing: error))
+    }
   }
 }

@@ -24,7 +24,7 @@ final class StepRunner {
     self.observer = observer
     self.report = StepReport(name: step.name)
     self.mapper = Mapper(mappings: step.map)
-    self.validator = step.schema.map(Validator.init)
+    self.validator = step.schema.map { Validator(schema: $0) }
   }
 
   func execute() throws(RunAbort) -> StepReport {

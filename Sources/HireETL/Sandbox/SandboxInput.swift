@@ -138,8 +138,6 @@ enum SandboxInput {
         names.append(property.name)
       }
     }
-    // NOTE: Validator indexes its bindings out of range for a record without names, so a PATCH
-    // that changes nothing skips it.
     guard !names.isEmpty else { return JSONObject() }
     var record = OutputRecord(names: names)
     for (index, (_, value)) in accepted.enumerated() {
@@ -149,7 +147,7 @@ enum SandboxInput {
       default: record.values[index] = .null
       }
     }
-    Validator(schema: schema).validate(&record, problems: &problems)
+    Validator(schema: schema, partial: mode == .update).validate(&record, problems: &problems)
     return record.jsonObject()
   }
 

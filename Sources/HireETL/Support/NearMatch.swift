@@ -3,6 +3,12 @@ public enum NearMatch {
   /// The candidate within a small edit distance of `name` (ignoring case), or nil.
   public static func closest(to name: String, among candidates: [String]) -> String? {
     let target = Array(name.lowercased())
+    // An abbreviation such as "int" for "integer" is far in edits but plainly meant.
+    if target.count >= 3,
+      let expanded = candidates.first(where: { $0.lowercased().hasPrefix(name.lowercased()) && $0.count > name.count })
+    {
+      return expanded
+    }
     var best: (String, Int)?
     for candidate in candidates {
       let distance = editDistance(target, Array(candidate.lowercased()))

@@ -6,7 +6,11 @@
 /// neither required nor nullable is left out.
 public final class Validator {
   public let schema: Schema
+  /// Checks only the fields a record has, as for a partial update: a missing required field is
+  /// no problem and defaults are not added.
+  public let partial: Bool
   private var boundNames: [String] = []
+  private var isBound = false
   /// For each schema property, its index among the record's names.
   private var slots: [Int?] = []
   /// Output fields that are not schema properties, in the order first seen.
@@ -22,8 +26,9 @@ public final class Validator {
   private let plainInteger: [Bool]
   private let emailChecks: [Bool]
 
-  public init(schema: Schema) {
+  public init(schema: Schema, partial: Bool = false) {
     self.schema = schema
+    self.partial = partial
     self.checks = schema.properties.map(PropertyBox.init)
     plainText = schema.properties.map {
       $0.type == .string && $0.allowedValues == nil && !$0.isEmail
@@ -35,6 +40,7 @@ public final class Validator {
   /// The output names with any defaulted property the mapping leaves out added at the end.
   public func completedNames(_ names: [String]) -> [String] {
     var result = names
+    if partial { return result }
     for property in schema.properties where property.defaultValue != nil {
       if !result.contains(property.name) { result.append(property.name) }
     }
@@ -42,7 +48,7 @@ public final class Validator {
   }
 
   public func validate(_ record: inout OutputRecord, problems: inout [RecordProblem]) {
-    if !record.hasNames(boundNames) { bind(&record) }
+    if !isBound || !record.hasNames(boundNames) { bind(&record) }
     let mappingProblems = problems.count
     let properties = checks
     for position in 0..<properties.count {
@@ -54,7 +60,7 @@ public final class Validator {
       unowned(unsafe) let property = properties[position]
       guard let slot = slots[position] else {
         // The record has no such field at all: no mapping for it, or a JSON record without it.
-        if property.required {
+        if property.required && !partial {
           problems.append(RecordProblem(field: property.name, rule: "required", message: "\(property.name) is required"))
         }
         continue
@@ -94,6 +100,7 @@ public final class Validator {
       record.values += Array(repeating: nil, count: completed.count - record.values.count)
     }
     boundNames = record.names
+    isBound = true
     slots = schema.properties.map { record.names.firstIndex(of: $0.name) }
     let known = Set(schema.propertyNames)
     for name in record.names where !known.contains(name) && !unknownFields.contains(name) {

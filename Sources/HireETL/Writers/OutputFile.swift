@@ -45,7 +45,8 @@ public final class OutputFile {
       throw WriterFailure(path: path, message: "cannot create: \(reason)")
     }
     createdFolders = created
-    fchmod(opened, mode)
+    // The umask narrows ordinary outputs; a mode that keeps others out is set whatever the umask.
+    if mode & 0o077 == 0 { fchmod(opened, mode) }
     temporaryPath = aside
     descriptor = opened
   }
