@@ -103,11 +103,12 @@ final class CurlEasyHandle: @unchecked Sendable {
       if code == CURLE_OK {
         code = hire_curl_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
       }
-      if code == CURLE_OK {
+      if code == CURLE_OK && body.isEmpty {
+        code = hire_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, "")
+      } else if code == CURLE_OK {
         // COPYPOSTFIELDS copies the bytes, so `body` need not outlive this call.
         code = body.withUnsafeBytes {
-          hire_curl_set_pointer(
-            handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+          hire_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress)
         }
       }
     }

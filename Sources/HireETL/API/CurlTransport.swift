@@ -9,7 +9,8 @@ public final class CurlTransport: HTTPTransport, CustomStringConvertible {
   public struct Limits: Sendable, Equatable {
     /// Seconds allowed to set up the TCP connection and TLS.
     public var connectTimeout: Double
-    /// Seconds allowed for the whole request, connecting included.
+    /// Seconds allowed for the whole request, connecting included. Zero means no limit, as in
+    /// libcurl.
     public var timeout: Double
     public var maximumResponseBytes: Int
 
