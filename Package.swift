@@ -23,9 +23,14 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
+    .systemLibrary(
+      name: "CCurl",
+      pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
     .target(
       name: "HireETL",
-      dependencies: ["CYAML", "CLibXML2", "CSQLite"],
+      dependencies: ["CYAML", "CLibXML2", "CSQLite", "CCurl"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
     .executableTarget(
