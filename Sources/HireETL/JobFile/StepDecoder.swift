@@ -93,7 +93,7 @@ struct StepDecoder {
       return nil
     }
     var input = FileInput(
-      displayPath: FileSystem.resolve(path, against: folder),
+      displayPath: FileSystem.tidy(FileSystem.resolve(path, against: folder)),
       path: FileSystem.resolve(path, against: folder), format: format)
     if let node = entries["encoding"]?.value, let text = reader.string(node, "encoding") {
       if let encoding = TextEncoding(name: text) {
@@ -201,7 +201,7 @@ struct StepDecoder {
     }
     var output = FileOutput(
       pathTemplate: FileSystem.resolve(path, against: folder),
-      displayPath: FileSystem.resolve(path, against: folder), format: format)
+      displayPath: FileSystem.tidy(FileSystem.resolve(path, against: folder)), format: format)
     if let node = entries["excel_safe"]?.value {
       output.excelSafe = reader.boolean(node, "excel_safe") ?? false
       if format != .csv { reader.fail(node.mark, "`excel_safe` applies to CSV output only") }
