@@ -294,6 +294,11 @@ final class StepRunner {
     report.encoding = statistics.encoding.rawValue
     report.notes += statistics.notes
     for note in statistics.notes { observer?.warning("\(input.displayPath): \(note)") }
+    if report.read == 0 && statistics.bytesRead == 0 && options.limit != 0 {
+      let note = "the input is empty, so the step wrote no records"
+      report.notes.append(note)
+      observer?.warning("\(input.displayPath): \(note)")
+    }
     if report.rejected > problemLines {
       observer?.warning(
         "\(input.displayPath): \(report.rejected - problemLines) more rejected records are not "
