@@ -392,7 +392,9 @@ private let csvRowCases: [CSVCase] = [
       row(2, ["Ann", "ok"]),
       row(
         3, ["Bo", "open\nCy,x\n"],
-        quoteProblem("the quoted field that starts on line 3 is never closed")),
+        quoteProblem(
+          "the quoted field that starts on line 3 is never closed, so it takes in everything "
+            + "up to the end of the input (line 4)")),
     ]),
   CSVCase(
     name: "unclosed quote after multi-line field",
@@ -401,7 +403,9 @@ private let csvRowCases: [CSVCase] = [
     rows: [
       row(
         2, ["1", "a\nb", "open\nend"],
-        quoteProblem("the quoted field that starts on line 3 is never closed"))
+        quoteProblem(
+          "the quoted field that starts on line 3 is never closed, so it takes in everything "
+            + "up to the end of the input (line 4)"))
     ]),
   CSVCase(
     name: "field at size limit accepted",

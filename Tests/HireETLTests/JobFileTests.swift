@@ -521,7 +521,13 @@ private func jobReading(_ path: String) -> String {
       ("x${A}y${A}", .success("x1y1")),
       ("${B:-two}", .success("two")),
       ("${B:-}", .success("")),
-      ("${EMPTY}", .success("")),
+      (
+        "${EMPTY}",
+        .failure(
+          VariableError(
+            message: "the environment variable EMPTY is set but empty; give it a value, or give "
+              + "a fallback with ${EMPTY:-value}"))
+      ),
       ("$${A}", .success("${A}")),
       ("$A and $", .success("$A and $")),
       ("${A", .success("${A")),

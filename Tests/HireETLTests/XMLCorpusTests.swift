@@ -89,7 +89,7 @@ struct XMLCorpusTests {
     Expectation(
       feed: "careerjet-xml-feed-from-jobposting-malformed", exitStatus: 3, valid: 0,
       error: "48:74: Opening and ending tag mismatch: application_email line 48 and email, in "
-        + "record 1 (<job> from line 3, id 'CC-0324-84'); reading stopped there because the feed "
+        + "record 1 (<job> from line 3); reading stopped there because the feed "
         + "is not well-formed XML"),
     Expectation(
       feed: "personio-wp-personio-integration-light-faulty", exitStatus: 3, valid: 0,

@@ -27,7 +27,7 @@ import Testing
       #expect(
         result.failure?.message
           == "Opening and ending tag mismatch: title line 6 and titel, in record 4 (<job> from "
-          + "line 6, referencenumber 'BAD'); reading stopped there because the feed is not "
+          + "line 6); reading stopped there because the feed is not "
           + "well-formed XML")
     }
   }

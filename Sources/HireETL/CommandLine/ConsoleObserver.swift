@@ -83,6 +83,7 @@ final class ConsoleObserver: RunObserver {
     if format == .json {
       var object = report.json()
       object["event"] = .string("step_finished")
+      object["step"] = .string(report.name)
       console.error(Self.line(object))
       return
     }

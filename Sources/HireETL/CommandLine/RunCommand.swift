@@ -16,6 +16,9 @@ extension CommandLineInterface {
     while index < arguments.count {
       let argument = arguments[index]
       switch argument {
+      case "--help", "-h":
+        console.out(Usage.run)
+        return 0
       case "--dry-run": options.dryRun = true
       case "-q", "--quiet": quiet = true
       case "-v", "--verbose": options.maxProblemLines = Int.max

@@ -10,7 +10,7 @@ enum StarterJobs {
       # Candidates exported from another ATS, checked against the API's CandidateInput rules.
       - name: candidates
         read:
-          path: exports/candidates.csv    # .csv .tsv .jsonl .ndjson; `-` with `format:` for stdin
+          path: exports/candidates.csv    # .csv .tsv .jsonl .ndjson .xml; `-` with `format:` for stdin
           # delimiter: auto               # sniffed among , ; tab |; an Excel sep= line wins
           # encoding: auto                # utf-8, falling back to windows-1252 on invalid bytes
         key: Email                        # a repeated key is rejected, naming the earlier line

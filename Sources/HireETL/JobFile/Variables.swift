@@ -39,10 +39,17 @@ public struct Variables: Sendable {
         return .failure(VariableError(message: "'${\(inside)}' is not a valid variable reference; "
           + "names use letters, digits and underscores"))
       }
-      if let value = environment[String(name)], !(value.isEmpty && fallback != nil) {
+      if let value = environment[String(name)], !value.isEmpty {
         result += value
       } else if let fallback {
         result += fallback
+      } else if environment[String(name)] != nil {
+        // An empty value is refused like a missing one: `${OUT_DIR}/x.jsonl` would otherwise
+        // become the absolute path `/x.jsonl`.
+        return .failure(
+          VariableError(
+            message: "the environment variable \(name) is set but empty; give it a value, or "
+              + "give a fallback with ${\(name):-value}"))
       } else {
         return .failure(
           VariableError(

@@ -183,6 +183,14 @@ final class CSVParser {
     return charactersBeforeChunk + Self.countCharacters(chunk, from: 0, to: index) + 1
   }
 
+  /// The last line that holds any text: the line count stops one past it after a final line
+  /// break.
+  private var lastLineWithText: Int {
+    guard building.count > 0 else { return line }
+    let last = building.storage[building.count - 1]
+    return last == Self.lineFeed || last == Self.carriageReturn ? line - 1 : line
+  }
+
   private func finishAtEnd() throws(ReaderFailure) -> Bool {
     switch state {
     case .rowStart:
@@ -191,7 +199,8 @@ final class CSVParser {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_quote",
-          message: "the quoted field that starts on line \(quotedFieldLine) is never closed"))
+          message: "the quoted field that starts on line \(quotedFieldLine) is never closed, so it "
+            + "takes in everything up to the end of the input (line \(lastLineWithText))"))
       try endCell(building)
     case .fieldStart, .unquoted, .quoteInQuoted, .paddingAfterQuote:
       try endCell(building)

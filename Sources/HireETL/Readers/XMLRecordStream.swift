@@ -342,18 +342,10 @@ extension XMLRecordStream {
       SourceLocation(file: path, line: cause.line, column: cause.column), message)
   }
 
-  /// Names a record for a message: its number, element, line and key.
+  /// Names a record for a message by its number, element and line. The key's value is left out
+  /// because it can be personal data (a candidate's e-mail address); the line finds the record.
   private func describe(_ node: xmlNodePtr, number: Int) -> String {
     let line = XMLNodeText.startLine(of: node)
-    var text = "record \(number) (\(XMLName.describe(node)) from line \(line)"
-    let keyNames = stepKey.isEmpty ? [plan?.keyField].compactMap { $0 } : stepKey
-    if let fields = try? recordFields(for: node, line: line) {
-      for name in keyNames {
-        if let value = fields.text(of: name, in: node)?.trimmingSpaces(), !value.isEmpty {
-          text += ", \(name) '\(value.count > 60 ? value.prefix(60) + "…" : Substring(value))'"
-        }
-      }
-    }
-    return text + ")"
+    return "record \(number) (\(XMLName.describe(node)) from line \(line))"
   }
 }

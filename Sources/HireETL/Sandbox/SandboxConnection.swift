@@ -132,7 +132,7 @@ final class SandboxConnection {
       response = .error(
         429,
         "Too many requests: the sandbox's rate limit is \(rateText) requests a second. "
-          + "Retry after \(retryAfter) seconds.")
+          + "Retry after \(retryAfter) second\(retryAfter == 1 ? "" : "s").")
       response.headers.append(("Retry-After", String(retryAfter)))
     case .fail:
       entry.fault = "fail"
