@@ -14,6 +14,8 @@ public enum Runner {
     do throws(RunAbort) {
       try checkColumns(of: selected)
       sandbox = try startSandbox(for: job, options: options, observer: observer)
+      let writer = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
+      let lookups = LookupTable()
       for step in selected {
         guard case .file(let input) = step.input else {
           throw .jobFile("step '\(step.name)': reading from the API is not available in this version yet")
@@ -21,7 +23,14 @@ public enum Runner {
         let runner = StepRunner(
           step: step, input: input, options: options, run: identity, observer: observer)
         running = runner
-        report.steps.append(try runner.execute())
+        if case .api(let target) = step.output, let writer {
+          let apiRunner = APIStepRunner(
+            base: runner, target: target, writing: writer, lookups: lookups, runID: nil)
+          report.steps.append(try apiRunner.execute())
+        } else {
+          runner.mapper.lookup = try lookups.resolver(for: step, state: writer?.state)
+          report.steps.append(try runner.execute())
+        }
         running = nil
       }
       let rejected = report.steps.contains { $0.rejected > 0 || $0.failed > 0 }
