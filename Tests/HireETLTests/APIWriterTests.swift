@@ -44,7 +44,7 @@ final class WriterFixture {
   /// Writes `job.yaml`: openings, then candidates that look their opening up.
   func writeJob(
     apiKey: String = WriterFixture.apiKey, rateLimit: String = "50/s", concurrency: Int = 2,
-    retries: Int = 5
+    retries: Int = 5, candidateMode: String = "create"
   ) {
     folder.write(
       "job.yaml",
@@ -75,7 +75,7 @@ final class WriterFixture {
             last_name: Last
             email: Email
             opening: { field: Req, lookup: openings }
-          write: { resource: candidates, batch_size: 4 }
+          write: { resource: candidates, mode: \(candidateMode), batch_size: 4 }
       """)
   }
 
@@ -274,6 +274,58 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(try fixture.count("openings") == 3)
   }
 
+  @Test func upsertUpdatesChangedRecords() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob(candidateMode: "upsert")
+    #expect(fixture.run().status == 0)
+    fixture.folder.write(
+      "candidates.csv",
+      """
+      Email,First,Last,Req
+      ada@example.com,Ada,King,R1
+      alan@example.com,Alan,Turing,R1
+      grace@example.com,Grace,Hopper,R2
+      edsger@example.com,Edsger,Dijkstra,R2
+      barbara@example.com,Barbara,Liskov,R3
+      donald@example.com,Donald,Knuth,R3
+      john@example.com,John,Backus,R3
+
+      """)
+    let patchesBefore = fixture.logLines("PATCH").count
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.error.contains("created 1, updated 1, skipped 5,"))
+    #expect(fixture.logLines("PATCH").count == patchesBefore + 1)
+    #expect(try fixture.count("candidates") == 7)
+
+    let state = try StateStore(path: fixture.folder.path(".hire-etl/writer.sqlite"), readOnly: true)
+    let ada = try #require(try state.createdIDs(step: "candidates")["ada@example.com"])
+    let client = APIClient(
+      baseURL: try APIBaseURL(fixture.server.baseURL),
+      transport: try CurlTransport(apiKey: APIKey(WriterFixture.apiKey)),
+      limiter: RateLimiter(.init(ratePerSecond: 1000, burst: 100), concurrency: 1),
+      policy: RetryPolicy(maximumRetries: 2))
+    guard case .object(let record) = try client.get("/candidates/\(ada)") else {
+      Issue.record("the candidate is not a JSON object")
+      return
+    }
+    #expect(record["last_name"] == .string("King"))
+
+    let third = fixture.run()
+    #expect(third.status == 0)
+    #expect(third.error.contains("created 0, updated 0, skipped 7,"))
+  }
+
+  @Test func updateRejectsUnknownKey() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob(candidateMode: "update")
+    let result = fixture.run()
+    #expect(result.status == 1)
+    #expect(result.error.contains("no earlier run created a record for this key (Email)"))
+    #expect(try fixture.count("candidates") == 0)
+    #expect(fixture.logLines("PATCH").isEmpty)
+  }
+
   @Test func missingLookupRejectsNamingKey() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()
@@ -322,11 +374,18 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(problems.first?.contains("step 'people' writes to the API, so it needs `key:`") == true)
   }
 
-  @Test func updateModeNotYet() {
-    let (_, problems) = loadJob(Self.job("{ resource: candidates, mode: update }"))
+  @Test func updateModeDecodes() throws {
+    let (job, problems) = loadJob(Self.job("{ resource: candidates, mode: update }"))
+    #expect(problems == [])
+    let step = try #require(job?.steps.first)
+    #expect(step.isUpdateOnly)
+  }
+
+  @Test func openingsOnlyCreated() {
+    let (_, problems) = loadJob(Self.job("{ resource: openings, mode: upsert }"))
     #expect(
       problems == [
-        "7:42: `mode: update` is not available in this version of hire-etl yet; use `mode: create`"
+        "7:40: openings can only be created (`mode: create`), because the API has no PATCH /openings/{id}"
       ])
   }
 

@@ -225,7 +225,7 @@ struct StepDecoder {
     return .file(output)
   }
 
-  /// Reads `write: { resource, mode, batch_size }`. Only `mode: create` is available so far.
+  /// Reads `write: { resource, mode, batch_size }`.
   private func decodeAPIOutput(
     _ resourceNode: YAMLNode, entries: [String: YAMLMappingEntry], context: String
   ) -> Step.Output? {
@@ -244,9 +244,10 @@ struct StepDecoder {
       let text = reader.choice(node, "mode", among: APIOutput.Mode.allCases.map(\.rawValue))
     {
       mode = APIOutput.Mode(rawValue: text)!
-      if mode != .create {
-        // TODO: update and upsert (PATCH /candidates/{id} through the crosswalk) are not built.
-        reader.fail(node.mark, "`mode: \(text)` is not available in this version of hire-etl yet; use `mode: create`")
+      if mode != .create && resource == "openings" {
+        reader.fail(
+          node.mark,
+          "openings can only be created (`mode: create`), because the API has no PATCH /openings/{id}")
       }
     }
     let batchSize = reader.integer(entries["batch_size"]?.value, "batch_size", range: 1...1000) ?? 50

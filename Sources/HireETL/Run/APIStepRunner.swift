@@ -1,35 +1,42 @@
-/// Runs one step that creates records in the API: read, map, check the key, validate as a file
+/// Runs one step that writes records to the API: read, map, check the key, validate as a file
 /// step does, then send the valid records in batches.
 ///
-/// A record whose key is in the crosswalk is skipped. Before a batch is sent its in-flight
-/// markers are committed, and afterwards the created ids replace them in one transaction. A create whose outcome is unknown (a timeout, a
-/// dropped connection, a 5xx) is looked up in the API before it is sent again, and so is a
-/// record whose marker an interrupted run left behind.
+/// `mode: create` skips a record whose key is in the crosswalk. `update` and `upsert` send a
+/// `PATCH` for such a record when its payload changed, and skip it otherwise. Before a batch is
+/// sent, the in-flight markers of its creates are committed, and afterwards the ids replace them
+/// in one transaction. A create whose outcome is unknown (a timeout, a dropped connection, a
+/// 5xx) is looked up in the API before it is sent again, and so is a record whose marker an
+/// interrupted run left behind.
 final class APIStepRunner {
   /// The file step machinery for reading, mapping, keys, validation, rejects and the report.
   let base: StepRunner
-  private let target: APIOutput
-  private let client: APIClient
-  private let state: StateStore
+  let target: APIOutput
+  let client: APIClient
+  let state: StateStore
   private let lookups: LookupTable
-  private let runID: Int64?
-  private let threads: Int
-  private let pageSize: Int
-  private var pending: [PendingCreate] = []
+  let runID: Int64?
+  let threads: Int
+  let pageSize: Int
+  var pending: [PendingWrite] = []
   /// Keys with a marker from an earlier run, whose create may have happened.
-  private var leftoverKeys: Set<String> = []
+  var leftoverKeys: Set<String> = []
   /// Ids in the crosswalk for this step, which reconciling never adopts again.
-  private var takenIDs: Set<Int64> = []
+  var takenIDs: Set<Int64> = []
 
   /// Rounds of sending and looking up for one batch. A create still unknown after them keeps
   /// its marker and counts as failed, so the next run looks it up first.
   static let maximumRounds = 3
 
-  private struct PendingCreate {
+  /// A valid record waiting for its batch.
+  struct PendingWrite {
     var record: SourceRecord
     var key: String
     var body: JSONValue
     var hash: String
+    /// The id the crosswalk has for the key, for an update; nil for a create.
+    var existingID: Int64?
+    /// The time the crosswalk entry of an update was first stored, which the update keeps.
+    var createdAt: Int64 = 0
   }
 
   init(
@@ -45,7 +52,7 @@ final class APIStepRunner {
     self.pageSize = writing.pageSize
   }
 
-  private var step: Step { base.step }
+  var step: Step { base.step }
   private var dryRun: Bool { base.options.dryRun }
 
   func execute() throws(RunAbort) -> StepReport {
@@ -70,7 +77,7 @@ final class APIStepRunner {
     }
     if dryRun {
       base.report.notes.append(
-        "dry run: nothing was sent; `created` counts the records that would be created")
+        "dry run: nothing was sent; `created` and `updated` count the records that would be")
     }
     countRequests(since: before, started: started)
     base.observer?.stepFinished(base.report)
@@ -125,32 +132,48 @@ final class APIStepRunner {
     }
   }
 
-  /// Skips a record whose key is in the crosswalk, and queues any other for the next batch.
+  /// Skips the record, rejects it, or queues it for the next batch as a create or an update.
   private func add(_ record: SourceRecord, output: OutputRecord, rejects: RejectsWriter?)
     throws(RunAbort)
   {
     let key = base.lastKey
-    let done: Bool
+    let body = JSONValue.object(output.jsonObject())
+    let hash = PayloadHash.of(Self.encode(body))
+    let entry: CrosswalkEntry?
     do {
-      done = try state.crosswalkEntry(step: step.name, sourceKey: key) != nil
+      entry = try state.crosswalkEntry(step: step.name, sourceKey: key)
     } catch {
       throw .failure(error.description)
     }
-    if done {
+    if let entry, target.mode == .create || entry.payloadHash == hash {
       base.report.skipped += 1
       return
     }
-    let body = JSONValue.object(output.jsonObject())
+    if entry == nil && target.mode == .update {
+      let keyName = step.key.joined(separator: " + ")
+      let problem = RecordProblem(
+        field: keyName, rule: "update",
+        message: "no earlier run created a record for this key (\(keyName)), so there is "
+          + "nothing to update; use `mode: upsert` to create it")
+      try base.reject(record, problems: [problem], into: rejects)
+      return
+    }
     if dryRun {
-      base.report.created += 1
-      lookups.addStandIn(step: step.name, key: key)
+      if entry == nil {
+        base.report.created += 1
+        lookups.addStandIn(step: step.name, key: key)
+      } else {
+        base.report.updated += 1
+      }
       if base.report.examples.count < 3 {
         base.report.examples.append(String(decoding: Self.encode(body), as: UTF8.self))
       }
       return
     }
     pending.append(
-      PendingCreate(record: record, key: key, body: body, hash: PayloadHash.of(Self.encode(body))))
+      PendingWrite(
+        record: record, key: key, body: body, hash: hash, existingID: entry?.createdID,
+        createdAt: entry?.createdAt ?? 0))
     if pending.count >= target.batchSize { try flush(rejects: rejects) }
   }
 
@@ -158,128 +181,5 @@ final class APIStepRunner {
     var bytes: [UInt8] = []
     JSONWriter.appendValue(body, to: &bytes)
     return bytes
-  }
-
-  /// Sends the queued batch and records its outcome in the state and the report.
-  private func flush(rejects: RejectsWriter?) throws(RunAbort) {
-    guard !pending.isEmpty else { return }
-    let batch = pending
-    pending.removeAll(keepingCapacity: true)
-    do {
-      try state.markInFlight(
-        batch.map {
-          InFlightMarker(step: step.name, sourceKey: $0.key, payloadHash: $0.hash, runID: runID)
-        })
-    } catch {
-      throw .failure(error.description)
-    }
-    var outcomes = [CreateOutcome](repeating: .notSent, count: batch.count)
-    var abort: APIError?
-    do throws(APIError) {
-      abort = try sendAndReconcile(batch, outcomes: &outcomes)
-    } catch {
-      abort = error
-    }
-    try settle(batch, outcomes: outcomes, rejects: rejects)
-    if let abort { throw .failure(abort.description) }
-  }
-
-  /// Fills `outcomes`: looks up leftovers of an earlier run, sends the rest, and looks up the
-  /// ones whose outcome is unknown before sending them again. Returns the error that stops the
-  /// run, if one came.
-  private func sendAndReconcile(
-    _ batch: [PendingCreate], outcomes: inout [CreateOutcome]
-  ) throws(APIError) -> APIError? {
-    let reconciler = CreateReconciler(client: client, resource: target.resource, pageSize: pageSize)
-    var toSend: [Int] = []
-    for (index, item) in batch.enumerated() {
-      if leftoverKeys.contains(item.key), let id = try adopt(item, reconciler) {
-        outcomes[index] = .created(id: id)
-      } else {
-        toSend.append(index)
-      }
-    }
-    let sender = CreateSender(client: client, path: "/\(target.resource)", threads: threads)
-    for _ in 0..<Self.maximumRounds where !toSend.isEmpty {
-      let results = sender.create(toSend.map { batch[$0].body })
-      var unknown: [Int] = []
-      var abort: APIError?
-      for (position, index) in toSend.enumerated() {
-        outcomes[index] = results[position]
-        switch results[position] {
-        case .created(let id): takenIDs.insert(id)
-        case .unknown: unknown.append(index)
-        case .aborted(let error): abort = abort ?? error
-        case .rejected, .notSent: break
-        }
-      }
-      if let abort { return abort }
-      toSend = []
-      for index in unknown {
-        if let id = try adopt(batch[index], reconciler) {
-          outcomes[index] = .created(id: id)
-        } else {
-          toSend.append(index)
-        }
-      }
-    }
-    return nil
-  }
-
-  private func adopt(_ item: PendingCreate, _ reconciler: CreateReconciler) throws(APIError)
-    -> Int64?
-  {
-    guard case .object(let body) = item.body,
-      let id = try reconciler.find(body, excluding: takenIDs)
-    else { return nil }
-    takenIDs.insert(id)
-    return id
-  }
-
-  /// Stores the created ids and clears the markers of records that were not created, in the
-  /// state, then counts and rejects. Unknown outcomes keep their markers.
-  private func settle(
-    _ batch: [PendingCreate], outcomes: [CreateOutcome], rejects: RejectsWriter?
-  ) throws(RunAbort) {
-    var created: [CrosswalkEntry] = []
-    var cleared: [String] = []
-    for (index, item) in batch.enumerated() {
-      switch outcomes[index] {
-      case .created(let id):
-        created.append(
-          CrosswalkEntry(
-            step: step.name, sourceKey: item.key, createdID: id, payloadHash: item.hash,
-            runID: runID))
-      case .rejected, .notSent, .aborted:
-        cleared.append(item.key)
-      case .unknown:
-        break
-      }
-    }
-    do {
-      try state.recordCreated(created)
-      try state.clearInFlight(step: step.name, sourceKeys: cleared)
-    } catch {
-      throw .failure(error.description)
-    }
-    base.report.created += created.count
-    for (index, item) in batch.enumerated() {
-      switch outcomes[index] {
-      case .rejected(let error):
-        try base.reject(item.record, problems: Self.problems(of: error), into: rejects)
-      case .unknown(let error):
-        base.report.failed += 1
-        base.observer?.warning(
-          "\(base.input.displayPath):\(item.record.line): \(error.description); the next run checks it"
-        )
-      default:
-        break
-      }
-    }
-  }
-
-  private static func problems(of error: APIError) -> [RecordProblem] {
-    if case .rejected(_, _, let problems) = error, !problems.isEmpty { return problems }
-    return [RecordProblem(field: nil, rule: "api", message: error.description)]
   }
 }

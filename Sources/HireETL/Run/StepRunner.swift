@@ -26,7 +26,8 @@ final class StepRunner {
     self.observer = observer
     self.report = StepReport(name: step.name)
     self.mapper = Mapper(mappings: step.map)
-    self.validator = step.schema.map { Validator(schema: $0) }
+    // An update sends only the mapped fields, so a required field may be left out.
+    self.validator = step.schema.map { Validator(schema: $0, partial: step.isUpdateOnly) }
   }
 
   func execute() throws(RunAbort) -> StepReport {
