@@ -152,6 +152,22 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(object["opening"] == .number(String(try #require(openings["R2"]))))
   }
 
+  @Test func runLogRecordsOutcome() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    #expect(fixture.run().status == 0)
+    fixture.folder.write(
+      "candidates.csv", "Email,First,Last,Req\nada@example.com,Ada,Lovelace,R7\n")
+    #expect(fixture.run().status == 1)
+    let state = try StateStore(path: fixture.folder.path(".hire-etl/writer.sqlite"), readOnly: true)
+    let log = try state.runLog()
+    #expect(log.map(\.outcome) == ["completed with rejects", "completed"])
+    #expect(log.allSatisfy { $0.finishedAt != nil })
+    #expect(log.last?.summary?.contains("\"created\":6") == true)
+    let entry = try state.crosswalkEntry(step: "openings", sourceKey: "R1")
+    #expect(entry?.runID == log.last?.id)
+  }
+
   @Test func apiRejectionGoesToRejects() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()

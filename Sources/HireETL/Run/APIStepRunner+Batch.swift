@@ -48,7 +48,7 @@ extension APIStepRunner {
       }
     }
     let sender = WriteSender(client: client, threads: threads)
-    for _ in 0..<Self.maximumRounds where !toSend.isEmpty {
+    for _ in 0..<maximumRounds where !toSend.isEmpty {
       let results = sender.send(toSend.map { request(for: batch[$0]) })
       var unknown: [Int] = []
       var abort: APIError?

@@ -17,15 +17,15 @@ final class APIStepRunner {
   let runID: Int64?
   let threads: Int
   let pageSize: Int
+  /// Rounds of sending and looking up for one batch: the job's `retries` plus one. A create
+  /// still unknown after them keeps its marker and counts as failed, so the next run looks it
+  /// up first.
+  let maximumRounds: Int
   var pending: [PendingWrite] = []
   /// Keys with a marker from an earlier run, whose create may have happened.
   var leftoverKeys: Set<String> = []
   /// Ids in the crosswalk for this step, which reconciling never adopts again.
   var takenIDs: Set<Int64> = []
-
-  /// Rounds of sending and looking up for one batch. A create still unknown after them keeps
-  /// its marker and counts as failed, so the next run looks it up first.
-  static let maximumRounds = 3
 
   /// A valid record waiting for its batch.
   struct PendingWrite {
@@ -40,16 +40,17 @@ final class APIStepRunner {
   }
 
   init(
-    base: StepRunner, target: APIOutput, writing: APIWriting, lookups: LookupTable, runID: Int64?
+    base: StepRunner, target: APIOutput, writing: APIWriting, lookups: LookupTable
   ) {
     self.base = base
     self.target = target
     self.client = writing.client
     self.state = writing.state
     self.lookups = lookups
-    self.runID = runID
+    self.runID = writing.runID
     self.threads = writing.concurrency
     self.pageSize = writing.pageSize
+    self.maximumRounds = writing.retries + 1
   }
 
   var step: Step { base.step }

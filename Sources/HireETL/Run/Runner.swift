@@ -10,11 +10,13 @@ public enum Runner {
     // The step under way, so that a report of an aborted run still shows how far it got.
     var running: StepRunner?
     var sandbox: SandboxServer?
+    var writing: APIWriting?
     defer { try? sandbox?.stop() }
     do throws(RunAbort) {
       try checkColumns(of: selected)
       sandbox = try startSandbox(for: job, options: options, observer: observer)
-      let writer = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
+      writing = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
+      let writer = writing
       let lookups = LookupTable()
       for step in selected {
         guard case .file(let input) = step.input else {
@@ -25,7 +27,7 @@ public enum Runner {
         running = runner
         if case .api(let target) = step.output, let writer {
           let apiRunner = APIStepRunner(
-            base: runner, target: target, writing: writer, lookups: lookups, runID: nil)
+            base: runner, target: target, writing: writer, lookups: lookups)
           report.steps.append(try apiRunner.execute())
         } else {
           runner.mapper.lookup = try lookups.resolver(for: step, state: writer?.state)
@@ -50,6 +52,7 @@ public enum Runner {
       }
     }
     report.finishedAt = RunIdentity.now().startedAt
+    writing?.finish(&report)
     return report
   }
 
