@@ -342,6 +342,46 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(fixture.logLines("PATCH").isEmpty)
   }
 
+  @Test func rollbackDeletesCandidates() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    #expect(fixture.run().status == 0)
+    let job = fixture.folder.path("job.yaml")
+    let statePath = ".hire-etl/writer.sqlite"
+    let before = try #require(fixture.folder.read(statePath))
+
+    let dry = runCommandLine(["rollback", job, "--step", "candidates", "--dry-run"])
+    #expect(dry.status == 0, "\(dry.error)")
+    #expect(dry.error.contains("rollback of step 'candidates': would delete 6 candidates"))
+    #expect(fixture.logLines("DELETE").isEmpty)
+    #expect(fixture.folder.read(statePath) == before)
+
+    let result = runCommandLine(["rollback", job, "--step", "candidates"])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(
+      result.error.contains("rollback of step 'candidates': deleted 6 candidates, 0 already gone"))
+    #expect(fixture.logLines("DELETE").count == 6)
+    #expect(try fixture.count("candidates") == 0)
+    #expect(try fixture.count("openings") == 3)
+
+    let again = fixture.run()
+    #expect(again.status == 0)
+    #expect(again.error.contains("created 0, updated 0, skipped 3,"))
+    #expect(again.error.contains("created 6, updated 0, skipped 0,"))
+    #expect(try fixture.count("candidates") == 6)
+  }
+
+  @Test func rollbackRejectsOpeningsStep() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    let result = runCommandLine(["rollback", fixture.folder.path("job.yaml"), "--step", "openings"])
+    #expect(result.status == 2)
+    #expect(
+      result.error.contains(
+        "step 'openings' creates openings, and the API can delete only candidates"))
+    #expect((fixture.folder.read("sandbox.log") ?? "").isEmpty)
+  }
+
   @Test func missingLookupRejectsNamingKey() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()

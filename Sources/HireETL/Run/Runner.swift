@@ -97,7 +97,7 @@ public enum Runner {
   }
 
   /// Starts the local sandbox for `base_url: sandbox` on a free loopback port, for this run only.
-  private static func startSandbox(
+  static func startSandbox(
     for job: Job, options: RunOptions, observer: RunObserver?
   ) throws(RunAbort) -> SandboxServer? {
     guard let api = job.api, api.baseURL == "sandbox" else { return nil }
