@@ -235,6 +235,44 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(try fixture.count("candidates") == 6)
   }
 
+  @Test(arguments: [SandboxFaults.LostResponse.gatewayTimeout, .drop])
+  func lostAnswersAdoptRightIDs(_ kind: SandboxFaults.LostResponse) throws {
+    var faults = SandboxFaults()
+    faults.loseRate = 0.5
+    faults.lostResponse = kind
+    faults.randomSeed = 5
+    let fixture = try WriterFixture(faults: faults)
+    fixture.writeJob(concurrency: 3, retries: 12)
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    #expect(try fixture.count("openings") == 3)
+    #expect(try fixture.count("candidates") == 6)
+
+    // Every adopted id must be the record of its own key.
+    let state = try StateStore(path: fixture.folder.path(".hire-etl/writer.sqlite"), readOnly: true)
+    #expect(try state.inFlightMarkers().isEmpty)
+    let client = APIClient(
+      baseURL: try APIBaseURL(fixture.server.baseURL),
+      transport: try CurlTransport(apiKey: APIKey(WriterFixture.apiKey)),
+      limiter: RateLimiter(.init(ratePerSecond: 1000, burst: 100), concurrency: 1),
+      policy: RetryPolicy(maximumRetries: 20, baseDelay: 0.01, maximumDelay: 0.1))
+    for (email, id) in try state.createdIDs(step: "candidates") {
+      guard case .object(let record) = try client.get("/candidates/\(id)") else {
+        Issue.record("candidate \(id) is not a JSON object")
+        continue
+      }
+      #expect(record["email"] == .string(email))
+    }
+    let titles = ["R1": "Backend Engineer", "R2": "Product Designer", "R3": "Recruiter"]
+    for (key, id) in try state.createdIDs(step: "openings") {
+      guard case .object(let record) = try client.get("/openings/\(id)") else {
+        Issue.record("opening \(id) is not a JSON object")
+        continue
+      }
+      #expect(record["title"] == titles[key].map(JSONValue.string))
+    }
+  }
+
   @Test func leftoverMarkerIsAdopted() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()
