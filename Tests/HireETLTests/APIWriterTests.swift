@@ -420,6 +420,30 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect((fixture.folder.read("sandbox.log") ?? "").isEmpty)
   }
 
+  @Test func fileStepLooksUpAlone() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    #expect(fixture.run().status == 0)
+    let job =
+      fixture.folder.read("job.yaml")! + """
+
+          - name: candidates-file
+            read: { path: candidates.csv }
+            map:
+              email: Email
+              opening: { field: Req, lookup: openings }
+            write: { path: out/candidates.jsonl }
+        """
+    fixture.folder.write("job.yaml", job)
+    let result = fixture.run(["--step", "candidates-file"])
+    #expect(result.status == 0, "\(result.error)")
+    let state = try StateStore(path: fixture.folder.path(".hire-etl/writer.sqlite"), readOnly: true)
+    let r1 = try #require(try state.createdIDs(step: "openings")["R1"])
+    let lines = (fixture.folder.read("out/candidates.jsonl") ?? "").split(separator: "\n")
+    #expect(lines.count == 6)
+    #expect(lines.first == #"{"email":"ada@example.com","opening":\#(r1)}"#)
+  }
+
   @Test func missingLookupRejectsNamingKey() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()

@@ -4,7 +4,7 @@ import Testing
 @testable import HireETL
 
 /// A create that times out is looked up before it is sent again, against a scripted server
-/// that answers the first POST only after the client's timeout.
+/// that responds to the first POST only after the client's timeout.
 @Suite struct APIWriterTimeoutTests {
   private static let job = """
     version: 1
@@ -22,7 +22,7 @@ import Testing
         write: { resource: openings }
     """
 
-  /// Runs the job against a server whose list of openings holds `listed` after the first POST.
+  /// Runs the job against a server whose list of openings contains `listed` after the first POST.
   private static func run(listedAfterTimeout listed: String) throws -> (
     status: Int32, requests: [ScriptedRequest], state: [String: Int64]
   ) {

@@ -5,6 +5,13 @@ final class LookupTable {
   /// negative, so they never equal a real id.
   private var standIns: [String: [String: Int]] = [:]
   private var nextStandIn = -1
+  /// The job's state file, read when no step of this run opened it, as when `--step` selects
+  /// only a step that writes a file but looks ids up.
+  private let statePath: String
+
+  init(statePath: String) {
+    self.statePath = statePath
+  }
 
   /// Records that the dry run would create `key` in `step`.
   func addStandIn(step: String, key: String) {
@@ -20,16 +27,20 @@ final class LookupTable {
     let targets = Set((step.map ?? []).compactMap(\.rule.lookupStep))
     guard !targets.isEmpty else { return nil }
     var ids: [String: [String: Int]] = [:]
-    for target in targets {
-      var table = standIns[target] ?? [:]
+    do throws(StateError) {
+      let store: StateStore
       if let state {
-        do {
-          for (key, id) in try state.createdIDs(step: target) { table[key] = Int(id) }
-        } catch {
-          throw .failure(error.description)
-        }
+        store = state
+      } else {
+        store = try StateStore(path: statePath, readOnly: true)
       }
-      ids[target] = table
+      for target in targets {
+        var table = standIns[target] ?? [:]
+        for (key, id) in try store.createdIDs(step: target) { table[key] = Int(id) }
+        ids[target] = table
+      }
+    } catch {
+      throw .failure(error.description)
     }
     let snapshot = ids
     return { step, key in

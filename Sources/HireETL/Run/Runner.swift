@@ -17,7 +17,7 @@ public enum Runner {
       sandbox = try startSandbox(for: job, options: options, observer: observer)
       writing = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
       let writer = writing
-      let lookups = LookupTable()
+      let lookups = LookupTable(statePath: job.statePath)
       for step in selected {
         guard case .file(let input) = step.input else {
           throw .jobFile("step '\(step.name)': reading from the API is not available in this version yet")
