@@ -33,8 +33,10 @@ struct WriteSender {
   func send(_ requests: [WriteRequest]) -> [WriteOutcome] {
     let shared = SharedBatch(count: requests.count)
     let group = DispatchGroup()
-    for _ in 0..<min(max(threads, 1), requests.count) {
-      DispatchQueue.global().async(group: group) { [client] in
+    for thread in 0..<min(max(threads, 1), requests.count) {
+      // A queue of its own for each sender, because the global pool starts no more threads
+      // than cores while its threads wait, and these wait on the network.
+      DispatchQueue(label: "hire-etl.api.send.\(thread)").async(group: group) { [client] in
         // Each turn takes the next unsent request, so the threads stop after `requests.count` turns.
         while let index = shared.takeIndex() {
           let outcome = Self.send(requests[index], client: client)
