@@ -100,6 +100,10 @@ extension APIStepRunner {
             step: step.name, sourceKey: item.key, createdID: id, payloadHash: item.hash,
             createdAt: item.createdAt, runID: runID))
         if item.existingID == nil { base.report.created += 1 } else { base.report.updated += 1 }
+      case .aborted(.invalidResponse):
+        // A success status came with a body that names no id: the record may exist, so its
+        // marker stays for the next run to look it up.
+        break
       case .rejected, .notSent, .aborted:
         if item.existingID == nil { cleared.append(item.key) }
       case .unknown:

@@ -3,9 +3,9 @@ import Testing
 
 @testable import HireETL
 
-/// A create that times out is looked up before it is sent again, against a scripted server
-/// that responds to the first POST only after the client's timeout.
-@Suite struct APIWriterTimeoutTests {
+/// Creates whose outcome is unknown, against a scripted server: one answered only after the
+/// client's timeout, and one answered with a success that names no id.
+@Suite struct APIWriterScriptedTests {
   private static let job = """
     version: 1
     name: timeouts
@@ -71,5 +71,39 @@ import Testing
     let outcome = try Self.run(listedAfterTimeout: "")
     let lookups = outcome.requests.filter { $0.method == "GET" }.map(\.target)
     #expect(lookups == ["/api/v2/openings?limit=1", "/api/v2/openings?limit=100&offset=0"])
+  }
+
+  @Test func createWithoutIDKeepsMarker() throws {
+    let posts = Mutex(0)
+    let server = try ScriptedHTTPServer { request in
+      if request.method == "POST" {
+        posts.withLock { $0 += 1 }
+        return .respond(status: 201, headers: [("Content-Type", "application/json")], body: "{}")
+      }
+      let results =
+        posts.withLock { $0 } == 0 ? "" : #"{"id": 7, "title": "Backend Engineer"}"#
+      return .respond(
+        status: 200, headers: [("Content-Type", "application/json")],
+        body: #"{"count": 1, "next": null, "previous": null, "results": [\#(results)]}"#)
+    }
+    defer { server.stop() }
+    let folder = TemporaryFolder()
+    folder.write("openings.csv", "Req,Title\nR1,Backend Engineer\n")
+    folder.write("job.yaml", Self.job.replacingAll("BASE", with: server.baseURL))
+
+    let first = runCommandLine(["run", folder.path("job.yaml"), "-q"])
+    #expect(first.status == 3)
+    #expect(first.error.contains("the record sent back has no integer `id`"))
+    do {
+      let state = try StateStore(path: folder.path(".hire-etl/timeouts.sqlite"), readOnly: true)
+      #expect(try state.inFlightMarkers().map(\.sourceKey) == ["R1"])
+    }
+
+    let second = runCommandLine(["run", folder.path("job.yaml"), "-q"])
+    #expect(second.status == 0, "\(second.error)")
+    #expect(posts.withLock { $0 } == 1)
+    let state = try StateStore(path: folder.path(".hire-etl/timeouts.sqlite"), readOnly: true)
+    #expect(try state.createdIDs(step: "openings") == ["R1": 7])
+    #expect(try state.inFlightMarkers().isEmpty)
   }
 }
