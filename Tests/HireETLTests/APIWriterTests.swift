@@ -194,7 +194,33 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(!result.error.contains("not-the-key"))
     let lines = (fixture.folder.read("sandbox.log") ?? "").split(separator: "\n")
     #expect(lines.count == 1)
+    #expect(!fixture.folder.exists(".hire-etl"))
     #expect(try fixture.count("openings") == 0)
+  }
+
+  @Test func missingKeyStopsBeforeRequests() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    let job = fixture.folder.read("job.yaml")!.replacingAll(
+      "  api_key: \(WriterFixture.apiKey)\n", with: "")
+    fixture.folder.write("job.yaml", job)
+    let result = fixture.run()
+    #expect(result.status == 2)
+    #expect(result.error.contains("api needs `api_key:` or `api_key_file:`"))
+    #expect((fixture.folder.read("sandbox.log") ?? "").isEmpty)
+    #expect(!fixture.folder.exists(".hire-etl"))
+  }
+
+  @Test func keyFileRead() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    fixture.folder.write("secret/key.txt", WriterFixture.apiKey + "\n")
+    let job = fixture.folder.read("job.yaml")!.replacingAll(
+      "api_key: \(WriterFixture.apiKey)", with: "api_key_file: secret/key.txt")
+    fixture.folder.write("job.yaml", job)
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    #expect(try fixture.count("candidates") == 6)
   }
 
   @Test func failuresAndRateLimitCreateOnce() throws {

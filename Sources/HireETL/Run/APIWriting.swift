@@ -21,14 +21,15 @@ struct APIWriting {
       return false
     }
     guard writes, let api = job.api else { return nil }
+    // The key is checked first, so that a wrong one leaves no state file behind.
+    let client = try APIConnection.open(api, sandbox: sandbox, folder: job.folder)
+    try APIConnection.check(client)
     let state: StateStore
     do {
       state = try StateStore(path: job.statePath, readOnly: options.dryRun)
     } catch {
       throw .failure(error.description)
     }
-    let client = try APIConnection.open(api, sandbox: sandbox, folder: job.folder)
-    try APIConnection.check(client)
     var runID: Int64?
     if !options.dryRun {
       do {
