@@ -206,7 +206,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     fixture.folder.write("job.yaml", job)
     let result = fixture.run()
     #expect(result.status == 2)
-    #expect(result.error.contains("api needs `api_key:` or `api_key_file:`"))
+    #expect(result.error.contains("so `api:` needs `api_key:` or `api_key_file:`"))
     #expect((fixture.folder.read("sandbox.log") ?? "").isEmpty)
     #expect(!fixture.folder.exists(".hire-etl"))
   }
@@ -551,6 +551,18 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
       problems == [
         "7:40: openings can only be created (`mode: create`), because the API has no PATCH /openings/{id}"
       ])
+  }
+
+  @Test func remoteNeedsKeyAndHTTPS() {
+    let text = Self.job("{ resource: openings }").replacingAll(
+      "api: { base_url: sandbox }", with: "api: { base_url: 'http://hire.example.com/api/v2' }")
+    let (_, problems) = loadJob(text)
+    #expect(problems.count == 2)
+    #expect(problems.first?.contains("base_url is invalid") == true)
+    #expect(
+      problems.last?.hasSuffix(
+        "writes to http://hire.example.com/api/v2, so `api:` needs `api_key:` or `api_key_file:`"
+      ) == true)
   }
 
   @Test func apiBlockRequired() {

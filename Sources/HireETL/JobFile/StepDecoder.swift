@@ -225,13 +225,29 @@ struct StepDecoder {
     return .file(output)
   }
 
+  /// Reports an `api:` block that cannot write: an invalid `base_url`, or no key.
+  private func checkConnection(_ api: APISettings, at mark: SourceMark, context: String) {
+    guard api.baseURL != "sandbox" else { return }
+    do {
+      _ = try APIBaseURL(api.baseURL)
+    } catch {
+      reader.fail(mark, "\(context) writes to the API, but base_url is invalid: \(error)")
+    }
+    if api.apiKey == nil && api.apiKeyFile == nil {
+      reader.fail(
+        mark, "\(context) writes to \(api.baseURL), so `api:` needs `api_key:` or `api_key_file:`")
+    }
+  }
+
   /// Reads `write: { resource, mode, batch_size }`.
   private func decodeAPIOutput(
     _ resourceNode: YAMLNode, entries: [String: YAMLMappingEntry], context: String
   ) -> Step.Output? {
     guard let resource = reader.choice(resourceNode, "resource", among: ["openings", "candidates"])
     else { return nil }
-    if api == nil {
+    if let api {
+      checkConnection(api, at: resourceNode.mark, context: context)
+    } else {
       reader.fail(resourceNode.mark, "\(context) writes to the API, so the job needs an `api:` block")
     }
     for key in ["path", "format", "excel_safe", "delimiter"] {
