@@ -5,6 +5,9 @@
 /// Candidates are listed with the `opening` filter and match on `email` (ignoring case), or on
 /// first and last name when the payload has no e-mail address. Records whose id is already in
 /// the crosswalk are passed over, so two source records with equal fields get two records.
+///
+/// NOTE: a record made outside this job with the same fields can be adopted in place of one
+/// whose create never happened; the list endpoints offer no field that tells them apart.
 struct CreateReconciler {
   let client: APIClient
   let resource: String
