@@ -490,6 +490,33 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(lines.first == #"{"email":"ada@example.com","opening":\#(r1)}"#)
   }
 
+  @Test func jsonLinesInputCreatesOnce() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    fixture.folder.write(
+      "candidates.jsonl",
+      """
+      {"email": "ada@example.com", "first": "Ada", "last": "Lovelace", "req": "R1"}
+      {"email": "alan@example.com", "first": "Alan", "last": "Turing", "req": "R2"}
+
+      """)
+    let job = fixture.folder.read("job.yaml")!
+      .replacingAll("read: { path: candidates.csv }", with: "read: { path: candidates.jsonl }")
+      .replacingAll("key: Email", with: "key: email")
+      .replacingAll("email: Email", with: "email: email")
+      .replacingAll("first_name: First", with: "first_name: first")
+      .replacingAll("last_name: Last", with: "last_name: last")
+      .replacingAll("{ field: Req, lookup: openings }", with: "{ field: req, lookup: openings }")
+    fixture.folder.write("job.yaml", job)
+    let first = fixture.run()
+    #expect(first.status == 0, "\(first.error)")
+    #expect(first.error.contains("created 2, updated 0, skipped 0,"))
+    let second = fixture.run()
+    #expect(second.status == 0, "\(second.error)")
+    #expect(second.error.contains("created 0, updated 0, skipped 2,"))
+    #expect(try fixture.count("candidates") == 2)
+  }
+
   @Test func missingLookupRejectsNamingKey() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()
