@@ -368,6 +368,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(result.status == 0, "\(result.error)")
     // R9 is stood in for, so its candidate is not rejected for a missing lookup.
     #expect(result.error.contains("created 1, updated 0, skipped 1,"))
+    #expect(result.error.contains("would write 1 record, for example:"))
     #expect(fixture.logLines("POST").count == postsBefore)
     #expect(fixture.folder.read(statePath) == before)
     #expect(fixture.folder.list(".hire-etl").sorted() == filesBefore)
