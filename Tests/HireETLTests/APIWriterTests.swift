@@ -319,6 +319,27 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(seconds < 0.9, "took \(seconds) s")
   }
 
+  @Test func manyRecordsUnderFaultsOnce() throws {
+    var faults = SandboxFaults()
+    faults.failRate = 0.1
+    faults.loseRate = 0.15
+    faults.dropRate = 0.05
+    faults.randomSeed = 23
+    let fixture = try WriterFixture(faults: faults)
+    let rows = (1...100).map { "person\($0)@example.com,First\($0),Last\($0),R\($0 % 3 + 1)" }
+    fixture.folder.write(
+      "candidates.csv", "Email,First,Last,Req\n" + rows.joined(separator: "\n") + "\n")
+    fixture.writeJob(rateLimit: "500/s", concurrency: 4, retries: 12)
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.error.contains("created 100,"))
+    #expect(try fixture.count("openings") == 3)
+    #expect(try fixture.count("candidates") == 100)
+    let state = try StateStore(path: fixture.folder.path(".hire-etl/writer.sqlite"), readOnly: true)
+    #expect(Set(try state.createdIDs(step: "candidates").values).count == 100)
+    #expect(try state.inFlightMarkers().isEmpty)
+  }
+
   @Test func leftoverMarkerIsAdopted() throws {
     let fixture = try WriterFixture()
     fixture.writeJob()
