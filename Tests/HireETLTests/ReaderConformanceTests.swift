@@ -28,7 +28,7 @@ struct ReaderFixture: Sendable, CustomTestStringConvertible {
 
   var testDescription: String { name }
 
-  static let all: [ReaderFixture] = [csv, jsonLines]
+  static let all: [ReaderFixture] = [csv, jsonLines, xml]
 
   /// CSV options with a field size limit small enough for `fatal` to pass it.
   private static let csvOptions: CSVOptions = {

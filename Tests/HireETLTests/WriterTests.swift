@@ -262,3 +262,14 @@ private let csvCellCases: [CSVCellCase] = [
     }
   }
 }
+
+@Test(arguments: [
+  ("Samples/xml/corpus/../../../../shared/x.xml", "../shared/x.xml"),
+  ("./a/./b.csv", "a/b.csv"),
+  ("/a/../../b", "/b"),
+  ("a/..", "."),
+  ("../../a", "../../a"),
+])
+func tidyPathForPeople(_ path: String, _ expected: String) {
+  #expect(FileSystem.tidy(path) == expected)
+}

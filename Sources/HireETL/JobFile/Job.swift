@@ -81,7 +81,7 @@ public struct FileInput: Sendable {
   public var format: FileFormat
   public var csv = CSVOptions()
   public var encoding = TextEncoding.auto
-  public var xmlPreset: String?
+  public var xml = XMLReaderOptions()
 }
 
 /// A step's `read:` from an API list endpoint.

@@ -9,7 +9,7 @@ public enum JobDecoder {
   static let readKeys = [
     "path", "format", "encoding", "delimiter", "quote", "header_row", "lenient_quotes",
     "duplicate_columns", "field_size_limit", "preset", "record", "fields", "resource", "filter",
-    "since",
+    "since", "namespaces", "html_entities", "strip_control_chars", "huge",
   ]
   static let writeKeys = ["path", "format", "excel_safe", "delimiter", "resource", "mode", "batch_size"]
   /// The newest job file version this build understands.

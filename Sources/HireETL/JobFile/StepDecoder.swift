@@ -99,7 +99,7 @@ struct StepDecoder {
       return nil
     }
     var input = FileInput(
-      displayPath: FileSystem.resolve(path, against: folder),
+      displayPath: FileSystem.tidy(FileSystem.resolve(path, against: folder)),
       path: FileSystem.resolve(path, against: folder), format: format)
     if let node = entries["encoding"]?.value, let text = reader.string(node, "encoding") {
       if let encoding = TextEncoding(name: text) {
@@ -120,10 +120,11 @@ struct StepDecoder {
         input.csv.fieldSizeLimit = reader.integer(node, "field_size_limit", range: 1...(1 << 30)) ?? input.csv.fieldSizeLimit
       }
     case .xml:
-      reader.fail(pathNode.mark, "reading XML feeds is not available in this version of hire-etl yet")
-      return nil
+      let csvKeys = ["delimiter", "quote", "header_row", "lenient_quotes", "duplicate_columns"]
+      rejectKeys(entries, csvKeys + ["field_size_limit"], "CSV")
+      input.xml = XMLOptionsDecoder(reader: reader).decode(entries, at: node.mark)
     }
-    rejectKeys(entries, ["preset", "record", "fields"], "XML")
+    if format != .xml { rejectKeys(entries, XMLReaderOptions.jobFileKeys, "XML") }
     rejectKeys(entries, ["filter", "since"], "API")
     return .file(input)
   }
@@ -199,13 +200,9 @@ struct StepDecoder {
       reader.fail(pathNode.mark, "cannot tell the format of '\(path)' from its extension; add `format: csv` or `jsonl`")
       return nil
     }
-    if format == .xml {
-      reader.fail(pathNode.mark, "writing XML feeds is not available in this version of hire-etl yet")
-      return nil
-    }
     var output = FileOutput(
       pathTemplate: FileSystem.resolve(path, against: folder),
-      displayPath: FileSystem.resolve(path, against: folder), format: format)
+      displayPath: FileSystem.tidy(FileSystem.resolve(path, against: folder)), format: format)
     if let node = entries["excel_safe"]?.value {
       output.excelSafe = reader.boolean(node, "excel_safe") ?? false
       if format != .csv { reader.fail(node.mark, "`excel_safe` applies to CSV output only") }

@@ -61,9 +61,15 @@ public final class CSVReader: RecordReader {
       parser.parse(into: batch.bytes)
       defer { parser.parse(into: nil) }
       guard try nextDataRow(parser) else { return false }
+      let header = currentHeader(parser)
+      if batch.header !== header { batch.header = header }
+      // Most rows have no problem; skip building the list for them.
+      let problems =
+        parser.problems.isEmpty && parser.ends.count == header.names.count
+        ? [] : rowProblems(parser)
       batch.appendParsedRow(
-        start: parser.rowStart, ends: parser.ends, header: currentHeader(parser),
-        line: parser.rowLine, number: recordCount, problems: rowProblems(parser))
+        start: parser.rowStart, ends: parser.ends, line: parser.rowLine, number: recordCount,
+        problems: problems)
       return true
     } catch {
       failure = error
@@ -80,7 +86,8 @@ public final class CSVReader: RecordReader {
         parser.discardRow()
         continue
       }
-      if parser.ends.allSatisfy({ $0 == 0 }) && parser.problems.isEmpty {
+      // Cell ends never decrease, so the row is blank when its last cell ends at 0.
+      if (parser.ends.last ?? 0) == 0 && parser.problems.isEmpty {
         blankSkipped += 1
         parser.discardRow()
         continue

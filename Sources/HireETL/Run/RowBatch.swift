@@ -63,9 +63,8 @@ final class RowBatch: @unchecked Sendable {
   /// Records a row the parser already wrote to the end of `bytes`, starting at `start`, with
   /// `ends` relative to that start.
   func appendParsedRow(
-    start: Int, ends: [Int], header: CSVHeader, line: Int, number: Int, problems: [RecordProblem]
+    start: Int, ends: [Int], line: Int, number: Int, problems: [RecordProblem]
   ) {
-    if self.header !== header { self.header = header }
     firstCells.append(cellEnds.count)
     firstBytes.append(start)
     for end in ends { cellEnds.append(start + end) }

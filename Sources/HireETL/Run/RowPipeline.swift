@@ -28,6 +28,9 @@ final class RowPipeline: @unchecked Sendable {
   /// One mapper a worker, each bound on its own: sharing one would make both threads update the
   /// same reference counts for every row.
   private let mappers: [Mapper]
+  /// The caller's own record and encoder for the batches it encodes while waiting.
+  private var callerOutput = OutputRecord(names: [])
+  private var callerEncoder = JSONLineEncoder()
 
   /// Starts the threads. `first` is the record the caller already read to bind the mapping.
   init(
@@ -42,8 +45,10 @@ final class RowPipeline: @unchecked Sendable {
     let pool = (0..<(workers * 2 + 2)).map { _ in RowBatch() }
     free = Mutex(pool)
     freeCount = DispatchSemaphore(value: pool.count)
-    validators = (0..<workers).map { _ in schema.map { Validator(schema: $0) } }
-    mappers = (0..<workers).map { _ in
+    // One more mapper and validator than workers: the caller's thread encodes too while it
+    // would otherwise wait.
+    validators = (0...workers).map { _ in schema.map { Validator(schema: $0) } }
+    mappers = (0...workers).map { _ in
       let copy = Mapper(mappings: mapper.mappings)
       // The lookup closure reads a snapshot that never changes, so the workers may share it.
       copy.lookup = mapper.lookup
@@ -53,6 +58,9 @@ final class RowPipeline: @unchecked Sendable {
       }
       return copy
     }
+    let callerMapper = mappers[workers]
+    let callerNames = callerMapper.outputNames ?? []
+    callerOutput = OutputRecord(names: validators[workers]?.completedNames(callerNames) ?? callerNames)
     // Queues of their own, not the global pool: their threads block on semaphores, and the
     // global pool does not start more threads than cores while some of them wait.
     threads.enter()
@@ -69,10 +77,19 @@ final class RowPipeline: @unchecked Sendable {
     }
   }
 
-  /// Waits for the batch with this sequence number.
+  /// Waits for the batch with this sequence number, encoding waiting batches on this thread in
+  /// the meantime, so the caller's core does not sit idle while the workers are behind.
   func batch(_ sequence: Int) -> RowBatch {
     while true {
       if let batch = done.withLock({ $0.removeValue(forKey: sequence) }) { return batch }
+      if let waiting = work.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+        // The worker that this batch's signal wakes finds the queue empty and waits again.
+        encode(
+          waiting, mapper: mappers[workerCount], validator: validators[workerCount],
+          output: &callerOutput, encoder: &callerEncoder)
+        done.withLock { $0[waiting.sequence] = waiting }
+        continue
+      }
       doneSignal.wait()
     }
   }

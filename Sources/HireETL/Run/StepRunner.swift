@@ -78,7 +78,9 @@ final class StepRunner {
         source: source, path: input.displayPath, encoding: input.encoding,
         lineSizeLimit: input.csv.fieldSizeLimit)
     case .xml:
-      throw .jobFile("\(input.displayPath): reading XML feeds is not available in this version yet")
+      return XMLFeedReader(
+        source: source, path: input.displayPath, options: input.xml, encoding: input.encoding,
+        key: step.key)
     }
   }
 
@@ -94,6 +96,8 @@ final class StepRunner {
         return CSVRecordWriter(
           file: file, delimiter: target.delimiter, excelSafe: target.excelSafe,
           expectedColumns: columns)
+      case .xml:
+        return XMLFeedRecordWriter(file: file)
       default:
         return JSONLinesRecordWriter(file: file)
       }
@@ -293,6 +297,11 @@ final class StepRunner {
     report.encoding = statistics.encoding.rawValue
     report.notes += statistics.notes
     for note in statistics.notes { observer?.warning("\(input.displayPath): \(note)") }
+    if report.read == 0 && statistics.bytesRead == 0 && options.limit != 0 {
+      let note = "the input is empty, so the step wrote no records"
+      report.notes.append(note)
+      observer?.warning("\(input.displayPath): \(note)")
+    }
     if report.rejected > problemLines {
       observer?.warning(
         "\(input.displayPath): \(report.rejected - problemLines) more rejected records are not "

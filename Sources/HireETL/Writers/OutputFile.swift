@@ -151,6 +151,23 @@ public enum FileSystem {
     return folder + "/" + path
   }
 
+  /// Drops `.` parts and folds `name/..` pairs, for showing a path to people; the path that is
+  /// opened stays as written, because folding is wrong across a symbolic link.
+  public static func tidy(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") where part != "." {
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+      } else if !(part == ".." && absolute && parts.isEmpty) {
+        parts.append(part)
+      }
+    }
+    let joined = parts.joined(separator: "/")
+    if absolute { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+  }
+
   public static func exists(_ path: String) -> Bool {
     access(path, F_OK) == 0
   }
