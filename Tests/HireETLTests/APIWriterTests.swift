@@ -657,3 +657,36 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(try countRecords("candidates", server: server) == 10)
   }
 }
+
+/// An XML job feed read straight into `POST /openings`.
+@Suite struct APIWriterXMLTests {
+  @Test func indeedFeedCreatesOpenings() throws {
+    let fixture = try WriterFixture()
+    try FileManager.default.copyItem(
+      atPath: SamplesTests.samples.appendingPathComponent("xml/indeed-feed.xml").path,
+      toPath: fixture.folder.path("feed.xml"))
+    fixture.folder.write(
+      "job.yaml",
+      """
+      version: 1
+      name: writer
+      api: { base_url: \(fixture.server.baseURL), api_key: \(WriterFixture.apiKey) }
+      steps:
+        - name: openings
+          read: { path: feed.xml, preset: indeed }
+          key: referencenumber
+          map:
+            title: title
+            department: category
+            status: { const: open }
+          write: { resource: openings }
+      """)
+    let first = fixture.run()
+    #expect(first.status == 0, "\(first.error)")
+    #expect(first.error.contains("read 4, valid 4, rejected 0, written 0, created 4,"))
+    let second = fixture.run()
+    #expect(second.status == 0, "\(second.error)")
+    #expect(second.error.contains("created 0, updated 0, skipped 4,"))
+    #expect(try fixture.count("openings") == 4)
+  }
+}
