@@ -3,8 +3,8 @@ import Testing
 
 @testable import HireETL
 
-/// Creates whose outcome is unknown, against a scripted server: one answered only after the
-/// client's timeout, and one answered with a success that names no id.
+/// Checks creates whose outcome is unknown against a scripted server, which responds to one
+/// only after the client's timeout and to another with a success that names no id.
 @Suite struct APIWriterScriptedTests {
   private static let job = """
     version: 1

@@ -314,8 +314,8 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     let seconds = monotonicSeconds() - started
     #expect(result.status == 0, "\(result.error)")
     #expect(try fixture.count("openings") == 8)
-    // One at a time, the check read and 8 creates take 1.8 s, and two at a time (one per core
-    // of a 2-core machine) 1.0 s; all 8 at once take about 0.4 s.
+    // One at a time, the check read and 8 creates take 1.8 s. Two at a time, one per core of
+    // a 2-core machine, they take 1.0 s, and all 8 at once about 0.4 s.
     #expect(seconds < 0.9, "took \(seconds) s")
   }
 
@@ -553,7 +553,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
   }
 }
 
-/// The job file rules for `write: { resource: ... }`.
+/// Checks the job file rules for `write: { resource: ... }`.
 @Suite struct APIWriterJobFileTests {
   private static func job(_ write: String, key: String = "key: Email") -> String {
     """
@@ -688,5 +688,28 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(second.status == 0, "\(second.error)")
     #expect(second.error.contains("created 0, updated 0, skipped 4,"))
     #expect(try fixture.count("openings") == 4)
+  }
+}
+
+/// Usage mistakes of `hire-etl rollback`, each stopped with exit status 2 before any job loads.
+@Suite struct RollbackUsageTests {
+  @Test(
+    arguments: [
+      (["rollback", "job.yaml", "--step", "a", "--step", "b"], "rollback needs one --step NAME"),
+      (["rollback", "job.yaml", "--step"], "rollback needs one --step NAME"),
+      (
+        ["rollback", "job.yaml", "--dry-rn", "--step", "a"],
+        "unknown option '--dry-rn'; did you mean '--dry-run'?"
+      ),
+      (["rollback", "a.yaml", "b.yaml", "--step", "a"], "rollback takes one job file"),
+      (
+        ["rollback", "--step", "a"],
+        "rollback needs a job file and a step: hire-etl rollback JOB.yaml --step NAME"
+      ),
+    ])
+  func usageMistake(_ arguments: [String], _ message: String) {
+    let result = runCommandLine(arguments)
+    #expect(result.status == 2)
+    #expect(result.error.hasPrefix("error: \(message)\n"))
   }
 }

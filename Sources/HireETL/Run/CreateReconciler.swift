@@ -7,7 +7,8 @@
 /// the crosswalk are passed over, so two source records with equal fields get two records.
 ///
 /// NOTE: a record made outside this job with the same fields can be adopted in place of one
-/// whose create never happened; the list endpoints offer no field that tells them apart.
+/// whose create never happened, because the list endpoints offer no field that distinguishes
+/// them.
 struct CreateReconciler {
   let client: APIClient
   let resource: String
