@@ -67,10 +67,11 @@ import Testing
     #expect(outcome.state == ["R1": 42])
   }
 
-  @Test func reconcileListsAllStatuses() throws {
+  @Test func reconcileFiltersByStatus() throws {
     let outcome = try Self.run(listedAfterTimeout: "")
     let lookups = outcome.requests.filter { $0.method == "GET" }.map(\.target)
-    #expect(lookups == ["/api/v2/openings?limit=1", "/api/v2/openings?limit=100&offset=0"])
+    #expect(
+      lookups == ["/api/v2/openings?limit=1", "/api/v2/openings?status=open&limit=100&offset=0"])
   }
 
   @Test func createWithoutIDKeepsMarker() throws {

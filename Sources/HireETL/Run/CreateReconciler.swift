@@ -1,7 +1,8 @@
 /// Looks in the API for a record whose create may have happened although no success response
 /// arrived, so that the run adopts its id instead of creating it a second time.
 ///
-/// Openings match on `title`, and on `department` and `location` when the payload has them.
+/// Openings are listed with the `status` filter when the payload has a status, and match on
+/// `title`, and on `department` and `location` when the payload has them.
 /// Candidates are listed with the `opening` filter and match on `email` (ignoring case), or on
 /// first and last name when the payload has no e-mail address. Records whose id is already in
 /// the crosswalk are passed over, so two source records with equal fields get two records.
@@ -23,6 +24,9 @@ struct CreateReconciler {
     if resource == "candidates" {
       guard case .number(let opening)? = body["opening"] else { return nil }
       filter.append(("opening", opening))
+    } else if case .string(let status)? = body["status"] {
+      // A new opening has the status it was sent with, so only that status is listed.
+      filter.append(("status", status))
     }
     // NOTE: each record reconciled reads the list from the start, so the requests grow with the
     // number of records in the account (one per `page_size` records).
