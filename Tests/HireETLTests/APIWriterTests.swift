@@ -181,7 +181,8 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(result.status == 1, "\(result.error)")
     let rejects = try #require(fixture.folder.read("rejects/candidates.csv"))
     #expect(rejects.contains("ada@example.com"))
-    #expect(rejects.contains("opening"))
+    #expect(rejects.contains("opening 999 does not exist"))
+    #expect(result.error.contains("candidates.csv:2: rejected: opening 999 does not exist"))
     #expect(try fixture.count("candidates") == 0)
   }
 
