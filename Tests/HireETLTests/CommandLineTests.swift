@@ -74,12 +74,13 @@ private func smallJobFolder() -> TemporaryFolder {
     #expect(result.error == "error: there is no help for 'frobnicate'\n" + usageLine)
   }
 
-  @Test func plannedCommandRefused() {
-    let result = runCommandLine(["rollback", "job.yaml", "--step", "a"])
+  @Test func rollbackNeedsStep() {
+    let result = runCommandLine(["rollback", "job.yaml"])
     #expect(result.status == 2)
     #expect(
       result.error
-        == "error: `hire-etl rollback` is not available in this version of hire-etl yet\n")
+        == "error: rollback needs a job file and a step: hire-etl rollback JOB.yaml --step NAME\n"
+        + usageLine)
   }
 
   @Test(

@@ -27,9 +27,7 @@ public enum CommandLineInterface {
       console.out("hire-etl \(hireETLVersion) (\(linkedLibraryVersions()))\n")
       return 0
     case "sandbox": return sandboxCommand(rest, console: console)
-    case "rollback":
-      console.error("error: `hire-etl \(command)` is not available in this version of hire-etl yet\n")
-      return 2
+    case "rollback": return rollbackCommand(rest, environment: environment, console: console)
     default:
       var message = "unknown command '\(command)'"
       let commands = ["run", "check", "init", "help", "rollback", "sandbox"]

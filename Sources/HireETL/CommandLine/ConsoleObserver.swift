@@ -107,8 +107,10 @@ final class ConsoleObserver: RunObserver {
     if let output = report.output { text += "  output: \(output)\n" }
     if let rejects = report.rejectsFile { text += "  rejects: \(rejects)\n" }
     if !report.examples.isEmpty {
-      let records = report.valid == 1 ? "record" : "records"
-      text += "  would write \(grouped(report.valid)) \(records), for example:\n"
+      // Records already done in an earlier run are counted as skipped, not as written.
+      let count = report.valid - report.skipped
+      let records = count == 1 ? "record" : "records"
+      text += "  would write \(grouped(count)) \(records), for example:\n"
       for example in report.examples { text += "    \(example)\n" }
     }
     return text

@@ -29,6 +29,9 @@ enum PlanPrinter {
         text += "   write    \(output.displayPath) (\(output.format.rawValue))\n"
         written.append(output.pathTemplate)
       }
+      if case .api(let target) = step.output {
+        text += "   write    POST /\(target.resource) (\(target.mode.rawValue), \(target.batchSize) a batch)\n"
+      }
       text += "   rejects  \(step.rejectsPath)\n"
     }
     return Plan(text: text, problems: problems)

@@ -9,6 +9,9 @@ enum Usage {
       hire-etl run JOB.yaml [--dry-run] [--step NAME]... [--limit N] [--report FILE]
                             [--log-format text|json] [-v | -q]
       hire-etl check JOB.yaml          parse and validate the job file; print the plan
+      hire-etl rollback JOB.yaml --step NAME [--dry-run]
+                                       delete the candidates that this job created in
+                                       that step (hire-etl help rollback)
       hire-etl init migration|export [FILE]   write a commented starter job file
       hire-etl sandbox [--port N] [--data FILE] [--api-key KEY] [--seed N]
                        [--rate-limit 10/s] [--latency 50ms] [--fail-rate 0.05] ...
@@ -17,11 +20,13 @@ enum Usage {
       hire-etl help [COMMAND]          show help for a command
       hire-etl --version
 
-    planned, not in this version yet: rollback, reading and writing the API
+    planned, not in this version yet: reading from the API
 
-    exit status: 0 every record was written; 1 some records were rejected (see the rejects
-    files); 2 usage or job-file error, nothing was read or written; 3 the run was aborted
-    (an input could not be read, an output could not be written); 130 interrupted.
+    exit status: 0 every record was written; 1 some records were rejected or failed (see the
+    rejects files); 2 usage or job-file error, nothing was read or written; 3 the run was
+    aborted (the API key was rejected, the API stayed unreachable, the state file or an
+    input could not be read, an output could not be written); 130 interrupted. Running the
+    job again after 1, 3 or 130 creates nothing twice.
 
     """
 
@@ -31,8 +36,9 @@ enum Usage {
     Runs the job's steps in order: read, map, validate, write. Rejected records go to each
     step's rejects file with the reasons; the last lines on stderr sum up every step.
 
-      --dry-run            read, map and validate everything, write nothing, and show a few
-                           payloads that would be written
+      --dry-run            read, map and validate everything, write nothing (no API write
+                           request, no change to the state file), and show a few payloads
+                           that would be written
       --step NAME          run only this step (repeat for several)
       --limit N            read at most N records per step
       --report FILE        write the run report as JSON to FILE
@@ -47,6 +53,24 @@ enum Usage {
 
     Parses and validates the job file, substitutes environment variables and prints the plan.
     It reads no input and writes nothing. Every problem is listed with file, line and column.
+
+    """
+
+  static let rollback = """
+    usage: hire-etl rollback JOB.yaml --step NAME [--dry-run]
+
+    Deletes the candidates that step NAME of the job created, as its state file lists them,
+    with DELETE /candidates/{id}, and removes them from the state file so that a later run
+    creates them again. A candidate the API no longer has counts as deleted. Only steps that
+    write `resource: candidates` can be rolled back, because the API cannot delete openings.
+
+      --step NAME          the step whose candidates are deleted (required)
+      --dry-run            count the candidates that would be deleted; send no DELETE and
+                           leave the state file as it is
+
+    exit status: 0 done; 2 usage or job-file error; 3 aborted (the API key was rejected, the
+    API stayed unreachable, the state file failed); 130 interrupted. Running it again
+    finishes the work.
 
     """
 
@@ -105,6 +129,7 @@ enum Usage {
     case "run": run
     case "check": check
     case "init": initCommand
+    case "rollback": rollback
     case "sandbox": sandbox
     case "help": overview
     default: nil

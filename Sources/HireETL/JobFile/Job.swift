@@ -46,6 +46,12 @@ public struct Step: Sendable {
   public var schema: Schema?
   public var output: Output
   public var rejectsPath: String
+
+  /// Whether the step only updates records that earlier runs created (`mode: update`).
+  public var isUpdateOnly: Bool {
+    if case .api(let target) = output { return target.mode == .update }
+    return false
+  }
 }
 
 /// The formats a file can be read or written in.

@@ -28,6 +28,12 @@ struct StepDecoder {
     let map = entries["map"].flatMap { MapDecoder(reader: reader).decode($0.value) }
     let schema = decodeSchema(entries["validate"]?.value, output: output)
     guard let input, let output else { return nil }
+    if case .api = output, key.isEmpty {
+      reader.fail(
+        writeNode.mark,
+        "step '\(name)' writes to the API, so it needs `key:`, the source field(s) that name a "
+          + "record across runs; without it a second run would create every record again")
+    }
     let rejects: String
     if let path = reader.string(entries["rejects"]?.value, "rejects") {
       rejects = FileSystem.resolve(path, against: folder)
@@ -177,12 +183,7 @@ struct StepDecoder {
       return nil
     }
     if let resourceNode = entries["resource"]?.value {
-      _ = reader.choice(resourceNode, "resource", among: ["openings", "candidates"])
-      reader.fail(
-        resourceNode.mark,
-        "writing to the API (`resource:`) is not available in this version of hire-etl yet; "
-          + "write to a file with `path:` for now")
-      return nil
+      return decodeAPIOutput(resourceNode, entries: entries, context: context)
     }
     guard let pathNode = entries["path"]?.value else {
       reader.fail(node.mark, "\(context) needs `path:` (a file, or - for standard output)")
@@ -219,5 +220,50 @@ struct StepDecoder {
       }
     }
     return .file(output)
+  }
+
+  /// Reports an `api:` block that cannot write: an invalid `base_url`, or no key.
+  private func checkConnection(_ api: APISettings, at mark: SourceMark, context: String) {
+    guard api.baseURL != "sandbox" else { return }
+    do {
+      _ = try APIBaseURL(api.baseURL)
+    } catch {
+      reader.fail(mark, "\(context) writes to the API, but base_url is invalid: \(error)")
+    }
+    if api.apiKey == nil && api.apiKeyFile == nil {
+      reader.fail(
+        mark, "\(context) writes to \(api.baseURL), so `api:` needs `api_key:` or `api_key_file:`")
+    }
+  }
+
+  /// Reads `write: { resource, mode, batch_size }`.
+  private func decodeAPIOutput(
+    _ resourceNode: YAMLNode, entries: [String: YAMLMappingEntry], context: String
+  ) -> Step.Output? {
+    guard let resource = reader.choice(resourceNode, "resource", among: ["openings", "candidates"])
+    else { return nil }
+    if let api {
+      checkConnection(api, at: resourceNode.mark, context: context)
+    } else {
+      reader.fail(resourceNode.mark, "\(context) writes to the API, so the job needs an `api:` block")
+    }
+    for key in ["path", "format", "excel_safe", "delimiter"] {
+      if let entry = entries[key] {
+        reader.fail(entry.key.mark, "`\(key)` applies to writing to a file only")
+      }
+    }
+    var mode = APIOutput.Mode.create
+    if let node = entries["mode"]?.value,
+      let text = reader.choice(node, "mode", among: APIOutput.Mode.allCases.map(\.rawValue))
+    {
+      mode = APIOutput.Mode(rawValue: text)!
+      if mode != .create && resource == "openings" {
+        reader.fail(
+          node.mark,
+          "openings can only be created (`mode: create`), because the API has no PATCH /openings/{id}")
+      }
+    }
+    let batchSize = reader.integer(entries["batch_size"]?.value, "batch_size", range: 1...1000) ?? 50
+    return .api(APIOutput(resource: resource, mode: mode, batchSize: batchSize))
   }
 }

@@ -233,7 +233,8 @@ public final class Mapper {
       problems.append(
         RecordProblem(
           field: mapping.name, rule: "lookup",
-          message: "\(mapping.name): no record with this key was created by step '\(step)'"))
+          message: "\(mapping.name): step '\(step)' created no record for the key in "
+            + mapping.rule.sourceFields.joined(separator: " + ")))
     }
   }
 

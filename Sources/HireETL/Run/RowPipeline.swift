@@ -50,6 +50,8 @@ final class RowPipeline: @unchecked Sendable {
     validators = (0...workers).map { _ in schema.map { Validator(schema: $0) } }
     mappers = (0...workers).map { _ in
       let copy = Mapper(mappings: mapper.mappings)
+      // The lookup closure reads a snapshot that never changes, so the workers may share it.
+      copy.lookup = mapper.lookup
       if case .cells(let cells) = first.content {
         // The caller bound the same header before starting the pipeline, so this cannot fail.
         try? copy.bind(header: cells.header)

@@ -10,10 +10,14 @@ public enum Runner {
     // The step under way, so that a report of an aborted run still shows how far it got.
     var running: StepRunner?
     var sandbox: SandboxServer?
+    var writing: APIWriting?
     defer { try? sandbox?.stop() }
     do throws(RunAbort) {
       try checkColumns(of: selected)
       sandbox = try startSandbox(for: job, options: options, observer: observer)
+      writing = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
+      let writer = writing
+      let lookups = LookupTable(statePath: job.statePath)
       for step in selected {
         guard case .file(let input) = step.input else {
           throw .jobFile("step '\(step.name)': reading from the API is not available in this version yet")
@@ -21,7 +25,14 @@ public enum Runner {
         let runner = StepRunner(
           step: step, input: input, options: options, run: identity, observer: observer)
         running = runner
-        report.steps.append(try runner.execute())
+        if case .api(let target) = step.output, let writer {
+          let apiRunner = APIStepRunner(
+            base: runner, target: target, writing: writer, lookups: lookups)
+          report.steps.append(try apiRunner.execute())
+        } else {
+          runner.mapper.lookup = try lookups.resolver(for: step, state: writer?.state)
+          report.steps.append(try runner.execute())
+        }
         running = nil
       }
       let rejected = report.steps.contains { $0.rejected > 0 || $0.failed > 0 }
@@ -41,6 +52,7 @@ public enum Runner {
       }
     }
     report.finishedAt = RunIdentity.now().startedAt
+    writing?.finish(&report)
     return report
   }
 
@@ -85,7 +97,7 @@ public enum Runner {
   }
 
   /// Starts the local sandbox for `base_url: sandbox` on a free loopback port, for this run only.
-  private static func startSandbox(
+  static func startSandbox(
     for job: Job, options: RunOptions, observer: RunObserver?
   ) throws(RunAbort) -> SandboxServer? {
     guard let api = job.api, api.baseURL == "sandbox" else { return nil }

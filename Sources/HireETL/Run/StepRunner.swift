@@ -13,6 +13,8 @@ final class StepRunner {
   let keys = KeyTracker()
   var keyColumns: [Int]?
   private var keyBytes: [UInt8] = []
+  /// The key of the record checked last, its fields joined by U+001F, as the crosswalk stores it.
+  var lastKey: String { String(decoding: keyBytes, as: UTF8.self) }
   private var problemLines = 0
   private var keysSized = false
 
@@ -24,7 +26,8 @@ final class StepRunner {
     self.observer = observer
     self.report = StepReport(name: step.name)
     self.mapper = Mapper(mappings: step.map)
-    self.validator = step.schema.map { Validator(schema: $0) }
+    // An update sends only the mapped fields, so a required field may be left out.
+    self.validator = step.schema.map { Validator(schema: $0, partial: step.isUpdateOnly) }
   }
 
   func execute() throws(RunAbort) -> StepReport {
@@ -144,7 +147,7 @@ final class StepRunner {
     }
   }
 
-  private func mapAndCheck(
+  func mapAndCheck(
     _ record: SourceRecord, into output: inout OutputRecord, problems: inout [RecordProblem]
   ) throws(RunAbort) {
     // One switch, so the cells are not copied out of the record once per stage.

@@ -89,6 +89,17 @@ public final class StateStore {
     }
   }
 
+  /// Removes crosswalk rows of `step` whose records were deleted in the API, in one transaction,
+  /// so that a later run creates them again.
+  public func removeCrosswalkEntries(step: String, sourceKeys: [String]) throws(StateError) {
+    try write { () throws(SQLiteError) in
+      for key in sourceKeys {
+        try database.statement("DELETE FROM crosswalk WHERE step = ? AND source_key = ?")
+          .bind(.text(step), .text(key)).run()
+      }
+    }
+  }
+
   // MARK: - In-flight markers
 
   /// Stores markers for a batch of creates, in one committed transaction. Call it before the
