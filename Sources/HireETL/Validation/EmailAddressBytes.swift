@@ -23,34 +23,40 @@ extension EmailAddress {
       index += 1
     }
     let at = index
-    // A non-ASCII byte anywhere still needs the String check, whatever else is wrong.
-    for rest in at..<count where base[rest] >= 0x80 { return nil }
-    guard at > 0, at < count - 1, at <= 64, count <= 254, !previousDot else { return false }
-    for rest in (at + 1)..<count where base[rest] == UInt8(ascii: "@") { return false }
-    return isValidDomain(UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...]))
+    guard at > 0, at < count - 1, at <= 64, count <= 254, !previousDot else {
+      // A non-ASCII byte still needs the String check, whatever else is wrong.
+      for rest in at..<count where base[rest] >= 0x80 { return nil }
+      return false
+    }
+    return isValidDomain(UnsafeBufferPointer(start: base + at + 1, count: count - at - 1))
   }
 
   /// Labels of letters, digits and inner hyphens, at most 63 bytes each, at least two of them,
-  /// and a last label that is not all digits.
-  private static func isValidDomain(_ domain: UnsafeRawBufferPointer) -> Bool {
+  /// and a last label that is not all digits; nil at a non-ASCII byte (an IDN label), which
+  /// the String check decides.
+  private static func isValidDomain(_ domain: UnsafeBufferPointer<UInt8>) -> Bool? {
     var labelStart = 0
     var labels = 0
     var labelAllDigits = true
+    var valid = true
     for index in 0...domain.count {
       let atEnd = index == domain.count
       if atEnd || domain[index] == UInt8(ascii: ".") {
         let length = index - labelStart
-        guard length > 0, length <= 63, domain[labelStart] != UInt8(ascii: "-"),
-          domain[index - 1] != UInt8(ascii: "-")
-        else { return false }
+        if length == 0 || length > 63 || domain[labelStart] == UInt8(ascii: "-")
+          || domain[index - 1] == UInt8(ascii: "-")
+        {
+          valid = false
+        }
         labels += 1
-        if atEnd { return labels >= 2 && !labelAllDigits }
+        if atEnd { return valid && labels >= 2 && !labelAllDigits }
         labelStart = index + 1
         labelAllDigits = true
         continue
       }
       let byte = domain[index]
-      guard isAlphanumeric(byte) || byte == UInt8(ascii: "-") else { return false }
+      if byte >= 0x80 { return nil }
+      if !isAlphanumeric(byte) && byte != UInt8(ascii: "-") { valid = false }
       if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") { labelAllDigits = false }
     }
     return false
