@@ -35,7 +35,7 @@ private func runExecutable(
   killAfter: Double? = nil, timeout: Double = 20
 ) throws -> ChildOutcome {
   let errorPath = folder.path(errorFile)
-  FileManager.default.createFile(atPath: errorPath, contents: nil)
+  _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
   let process = Process()
   process.executableURL = URL(fileURLWithPath: SandboxExecutable.path!)
   process.arguments = arguments
