@@ -18,6 +18,11 @@ enum PlanPrinter {
           problems.append("step '\(step.name)': the input file \(input.displayPath) does not exist")
         }
       }
+      if case .api(let source) = step.input {
+        let filter = source.filter.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        text += "   read     GET /\(source.resource)\(filter.isEmpty ? "" : "?" + filter)"
+        text += source.since.map { " (changed since \($0))\n" } ?? "\n"
+      }
       if !step.key.isEmpty { text += "   key      \(step.key.joined(separator: " + "))\n" }
       if let map = step.map {
         text += "   map      \(map.map(\.name).joined(separator: ", "))\n"

@@ -29,17 +29,21 @@ enum StarterJobs {
     """
 
   static let export = """
-    # A hire-etl job that turns an export file into files a warehouse loads.
+    # A hire-etl job that exports candidates from the API into files a warehouse loads.
     # Check it with `hire-etl check FILE`, run it with `hire-etl run FILE`.
-    # NOTE: reading straight from the API (`read: { resource: candidates }`) is not in this
-    # version yet; until it is, this job reads a JSON Lines dump.
     version: 1
     name: nightly-export
+
+    api:
+      base_url: sandbox                 # or https://ACCOUNT.hire.trakstar.com/api/v2
+      # api_key: ${HIRE_API_KEY}        # needed for a real account
+      page_size: 100                    # records per list page; the API allows at most 100
 
     steps:
       - name: candidates
         read:
-          path: dumps/candidates.jsonl
+          resource: candidates          # any of the eight list endpoints
+          since: last_run               # only records created or changed since the last run
         write:
           path: warehouse/candidates-{date}.csv
           excel_safe: true                # cells starting with = + - @ get a leading '

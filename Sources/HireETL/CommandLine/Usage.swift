@@ -20,8 +20,6 @@ enum Usage {
       hire-etl help [COMMAND]          show help for a command
       hire-etl --version
 
-    planned, not in this version yet: reading from the API
-
     exit status: 0 every record was written; 1 some records were rejected or failed (see the
     rejects files); 2 usage or job-file error, nothing was read or written; 3 the run was
     aborted (the API key was rejected, the API stayed unreachable, the state file or an

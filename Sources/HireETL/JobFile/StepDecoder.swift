@@ -28,6 +28,11 @@ struct StepDecoder {
     let map = entries["map"].flatMap { MapDecoder(reader: reader).decode($0.value) }
     let schema = decodeSchema(entries["validate"]?.value, output: output)
     guard let input, let output else { return nil }
+    if case .api = input, case .api = output {
+      reader.fail(
+        writeNode.mark, "step '\(name)' reads from the API, so it must write to a file, not the API")
+      return nil
+    }
     if case .api = output, key.isEmpty {
       reader.fail(
         writeNode.mark,
@@ -73,11 +78,7 @@ struct StepDecoder {
       return nil
     }
     if let resourceNode {
-      _ = reader.choice(resourceNode, "resource", among: apiResources)
-      reader.fail(
-        resourceNode.mark,
-        "reading from the API (`resource:`) is not available in this version of hire-etl yet")
-      return nil
+      return decodeAPIInput(resourceNode, entries: entries, context: context)
     }
     guard let pathNode else {
       reader.fail(node.mark, "\(context) needs `path:` (a file, or - for standard input)")
@@ -127,6 +128,54 @@ struct StepDecoder {
     if format != .xml { rejectKeys(entries, XMLReaderOptions.jobFileKeys, "XML") }
     rejectKeys(entries, ["filter", "since"], "API")
     return .file(input)
+  }
+
+  /// The filters each list endpoint accepts besides `limit` and `offset`.
+  static let apiFilters: [String: [String]] = [
+    "openings": ["status"], "candidates": ["opening"], "candidatemessages": ["candidate"],
+    "internalnotes": ["candidate"], "interviews": ["candidate"], "reviews": ["candidate"],
+    "evaluations": ["candidate"], "todos": ["candidate"],
+  ]
+
+  /// Reads `read: { resource, filter, since }`.
+  private func decodeAPIInput(
+    _ resourceNode: YAMLNode, entries: [String: YAMLMappingEntry], context: String
+  ) -> Step.Input? {
+    guard let resource = reader.choice(resourceNode, "resource", among: apiResources) else {
+      return nil
+    }
+    if let api {
+      checkConnection(api, at: resourceNode.mark, context: context, verb: "reads from")
+    } else {
+      reader.fail(resourceNode.mark, "\(context) reads from the API, so the job needs an `api:` block")
+    }
+    for (key, entry) in entries where key != "resource" && key != "filter" && key != "since" {
+      reader.fail(entry.key.mark, "`\(key)` applies to reading a file only")
+    }
+    var filter: [(String, String)] = []
+    if let filterNode = entries["filter"]?.value {
+      let allowed = Self.apiFilters[resource] ?? []
+      let filterContext = "`filter:` of \(context)"
+      if let filterEntries = reader.entries(filterNode, in: filterContext, allowed: allowed) {
+        for name in allowed {
+          guard let node = filterEntries[name]?.value, let value = reader.string(node, name) else {
+            continue
+          }
+          filter.append((name, value))
+        }
+      }
+    }
+    var since: String?
+    if let sinceNode = entries["since"]?.value, let text = reader.string(sinceNode, "since") {
+      if text == "last_run" || ChangeTime(text) != nil {
+        since = text
+      } else {
+        reader.fail(
+          sinceNode.mark,
+          "since must be `last_run` or an ISO 8601 timestamp such as 2024-03-05T10:00:00Z, not '\(text)'")
+      }
+    }
+    return .api(APIInput(resource: resource, filter: filter, since: since))
   }
 
   /// Reports keys that belong to another kind of input.
@@ -222,17 +271,19 @@ struct StepDecoder {
     return .file(output)
   }
 
-  /// Reports an `api:` block that cannot write: an invalid `base_url`, or no key.
-  private func checkConnection(_ api: APISettings, at mark: SourceMark, context: String) {
+  /// Reports an `api:` block that cannot connect: an invalid `base_url`, or no key.
+  private func checkConnection(
+    _ api: APISettings, at mark: SourceMark, context: String, verb: String = "writes to"
+  ) {
     guard api.baseURL != "sandbox" else { return }
     do {
       _ = try APIBaseURL(api.baseURL)
     } catch {
-      reader.fail(mark, "\(context) writes to the API, but base_url is invalid: \(error)")
+      reader.fail(mark, "\(context) \(verb) the API, but base_url is invalid: \(error)")
     }
     if api.apiKey == nil && api.apiKeyFile == nil {
       reader.fail(
-        mark, "\(context) writes to \(api.baseURL), so `api:` needs `api_key:` or `api_key_file:`")
+        mark, "\(context) \(verb) \(api.baseURL), so `api:` needs `api_key:` or `api_key_file:`")
     }
   }
 

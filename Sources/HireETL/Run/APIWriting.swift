@@ -1,4 +1,4 @@
-/// The connection that the API-writing steps of one run share: the client with its rate limiter,
+/// The connection that the steps of one run that read or write the API share: the client with its rate limiter,
 /// and the state file, read-only in a dry run.
 struct APIWriting {
   let client: APIClient
@@ -12,12 +12,13 @@ struct APIWriting {
   let runID: Int64?
 
   /// Opens the state and the client, and checks the key with one read, when any of `steps`
-  /// writes to the API; returns nil otherwise.
+  /// reads or writes the API; returns nil otherwise.
   static func open(
     _ job: Job, steps: [Step], options: RunOptions, sandbox: SandboxServer?
   ) throws(RunAbort) -> APIWriting? {
     let writes = steps.contains { step in
       if case .api = step.output { return true }
+      if case .api = step.input { return true }
       return false
     }
     guard writes, let api = job.api else { return nil }

@@ -19,13 +19,24 @@ public enum Runner {
       let writer = writing
       let lookups = LookupTable(statePath: job.statePath)
       for step in selected {
-        guard case .file(let input) = step.input else {
-          throw .jobFile("step '\(step.name)': reading from the API is not available in this version yet")
+        let input: FileInput
+        switch step.input {
+        case .file(let file):
+          input = file
+        case .api(let source):
+          // The file step machinery reports where records came from by this name.
+          input = FileInput(displayPath: "GET /\(source.resource)", path: "", format: .jsonl)
         }
         let runner = StepRunner(
           step: step, input: input, options: options, run: identity, observer: observer)
         running = runner
-        if case .api(let target) = step.output, let writer {
+        if case .api(let source) = step.input {
+          guard let writer else {
+            throw .jobFile("step '\(step.name)' reads from the API, so the job needs an `api:` block")
+          }
+          let readRunner = APIReadStepRunner(base: runner, source: source, connection: writer)
+          report.steps.append(try readRunner.execute())
+        } else if case .api(let target) = step.output, let writer {
           let apiRunner = APIStepRunner(
             base: runner, target: target, writing: writer, lookups: lookups)
           report.steps.append(try apiRunner.execute())

@@ -16,6 +16,12 @@ final class StepRunner {
   /// The key of the record checked last, its fields joined by U+001F, as the crosswalk stores it.
   var lastKey: String { String(decoding: keyBytes, as: UTF8.self) }
   private var problemLines = 0
+  /// The reader of an API read, which `openReader` returns in place of opening `input`.
+  var apiReader: APIListReader?
+  /// Adds counts that only the caller has, such as API requests, before the step is reported.
+  var beforeFinishing: ((inout StepReport) -> Void)?
+  /// The expanded path of the output file, once `openWriter` opened it.
+  private(set) var outputPath: String?
   private var keysSized = false
 
   init(step: Step, input: FileInput, options: RunOptions, run: RunIdentity, observer: RunObserver?) {
@@ -59,11 +65,13 @@ final class StepRunner {
       throw error
     }
     report.seconds = monotonicSeconds() - started
+    beforeFinishing?(&report)
     observer?.stepFinished(report)
     return report
   }
 
   func openReader() throws(RunAbort) -> RecordReader {
+    if let apiReader { return apiReader }
     let source: ByteSource
     do {
       source = try FileByteSource(path: input.path)
@@ -88,6 +96,7 @@ final class StepRunner {
     guard case .file(let target) = step.output else { return nil }
     let path = PathTemplate.expand(target.pathTemplate, step: step.name, run: run)
     report.output = PathTemplate.expand(target.displayPath, step: step.name, run: run)
+    outputPath = path
     do {
       let file = try OutputFile(path: path)
       switch target.format {
@@ -297,7 +306,7 @@ final class StepRunner {
     report.encoding = statistics.encoding.rawValue
     report.notes += statistics.notes
     for note in statistics.notes { observer?.warning("\(input.displayPath): \(note)") }
-    if report.read == 0 && statistics.bytesRead == 0 && options.limit != 0 {
+    if report.read == 0 && statistics.bytesRead == 0 && options.limit != 0 && apiReader == nil {
       let note = "the input is empty, so the step wrote no records"
       report.notes.append(note)
       observer?.warning("\(input.displayPath): \(note)")

@@ -1,0 +1,103 @@
+/// Runs one step that reads a list endpoint of the API and writes a file: the file step machinery
+/// maps and writes the records, and this adds the `since:` cutoff, the request counts and, once
+/// the file landed, the watermark.
+final class APIReadStepRunner {
+  let base: StepRunner
+  let source: APIInput
+  let client: APIClient
+  let state: StateStore
+  let pageSize: Int
+
+  init(base: StepRunner, source: APIInput, connection: APIWriting) {
+    self.base = base
+    self.source = source
+    self.client = connection.client
+    self.state = connection.state
+    self.pageSize = connection.pageSize
+  }
+
+  var step: Step { base.step }
+
+  /// The state key under which the `id@timestamp` of the records inside the overlap before the
+  /// watermark are stored, beside the watermark itself.
+  static func overlapKey(step: String) -> String { step + " overlap" }
+
+  func execute() throws(RunAbort) -> StepReport {
+    let started = monotonicSeconds()
+    let before = client.statistics
+    let reader = APIListReader(
+      client: client, resource: source.resource, filter: source.filter, pageSize: pageSize,
+      since: try sinceFilter())
+    base.apiReader = reader
+    // The closure captures no `self`, because `base` keeping this runner alive would keep the
+    // state file, and with it the run's lock, open after the run.
+    base.beforeFinishing = { [client, source] report in
+      Self.count(client.statistics, since: before, into: &report)
+      if reader.duplicates > 0 {
+        report.notes.append(
+          "\(reader.duplicates) records came twice while paging and were written once")
+      }
+      if source.since != nil {
+        report.notes.append(
+          "\(reader.unchanged) records not changed since the cutoff were skipped")
+      }
+    }
+    defer { countRequests(since: before, started: started) }
+    let report = try base.execute()
+    if !base.options.dryRun, base.outputPath != nil {
+      try storeWatermark(reader)
+    }
+    return report
+  }
+
+  private static func count(
+    _ now: APIClient.Statistics, since before: APIClient.Statistics, into report: inout StepReport
+  ) {
+    report.requests = now.requests - before.requests
+    report.retries = now.retries - before.retries
+    report.rateLimited = now.tooManyRequests - before.tooManyRequests
+  }
+
+  /// Keeps the counts of a step that failed, for the report of the aborted run.
+  private func countRequests(since before: APIClient.Statistics, started: Double) {
+    Self.count(client.statistics, since: before, into: &base.report)
+    base.report.seconds = monotonicSeconds() - started
+  }
+
+  /// Builds the cutoff: the stored watermark for `last_run`, the given time otherwise.
+  private func sinceFilter() throws(RunAbort) -> SinceFilter? {
+    guard let since = source.since else { return nil }
+    guard since == "last_run" else {
+      return SinceFilter(cutoff: ChangeTime(since), overlap: 0, alreadySeen: [])
+    }
+    do {
+      guard let stored = try state.watermark(step: step.name) else {
+        return SinceFilter(cutoff: nil, overlap: 0, alreadySeen: [])
+      }
+      let seen = try state.watermark(step: Self.overlapKey(step: step.name)) ?? ""
+      return SinceFilter(
+        cutoff: ChangeTime(stored), overlap: SinceFilter.overlapMilliseconds,
+        alreadySeen: Set(seen.split(separator: ",").map(String.init)))
+    } catch {
+      throw .failure(error.description)
+    }
+  }
+
+  /// Stores the latest change time read, and the records just before it, once the output landed.
+  private func storeWatermark(_ reader: APIListReader) throws(RunAbort) {
+    guard let latest = reader.latestChange else { return }
+    do {
+      if let stored = try state.watermark(step: step.name), let old = ChangeTime(stored),
+        old.milliseconds > latest.milliseconds
+      {
+        return
+      }
+      try state.setWatermark(
+        step: Self.overlapKey(step: step.name),
+        value: reader.recentlyChanged().joined(separator: ","))
+      try state.setWatermark(step: step.name, value: latest.text)
+    } catch {
+      throw .failure(error.description)
+    }
+  }
+}

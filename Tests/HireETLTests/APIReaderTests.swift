@@ -1,0 +1,197 @@
+import Testing
+
+@testable import HireETL
+
+/// A seeded sandbox on 127.0.0.1 and a job folder whose job exports from it.
+final class ExportFixture {
+  static let apiKey = "export-test-key"
+  let folder = TemporaryFolder()
+  let server: SandboxServer
+
+  init(candidates: Int = 60) throws {
+    var configuration = SandboxConfiguration()
+    configuration.port = 0
+    configuration.apiKey = Self.apiKey
+    configuration.seed = candidates
+    server = try SandboxServer(configuration)
+  }
+
+  deinit { try? server.stop() }
+
+  /// Writes `job.yaml` with one step `export` that reads `read` and writes `out/export.jsonl`.
+  func writeJob(read: String, pageSize: Int = 7) {
+    folder.write(
+      "job.yaml",
+      """
+      version: 1
+      name: export
+      api:
+        base_url: \(server.baseURL)
+        api_key: \(Self.apiKey)
+        rate_limit: 200/s
+        page_size: \(pageSize)
+        timeout: 10s
+      steps:
+        - name: export
+          read: \(read)
+          write: { path: out/export.jsonl }
+      """)
+  }
+
+  func run(_ options: [String] = []) -> CommandResult {
+    runCommandLine(["run", folder.path("job.yaml")] + options)
+  }
+
+  /// Returns the records of the output file.
+  func exported() throws -> [JSONObject] {
+    let text = folder.read("out/export.jsonl") ?? ""
+    return try text.split(separator: "\n").map { line in
+      guard case .object(let object) = try JSONParser.parse(Array(line.utf8)) else {
+        throw ReaderFailure(SourceLocation(file: "out/export.jsonl"), "a line is not an object")
+      }
+      return object
+    }
+  }
+
+  var client: APIClient {
+    get throws {
+      APIClient(
+        baseURL: try APIBaseURL(server.baseURL),
+        transport: try CurlTransport(apiKey: APIKey(server.apiKey)),
+        limiter: RateLimiter(.init(ratePerSecond: 1000, burst: 100), concurrency: 1),
+        policy: RetryPolicy(maximumRetries: 5, baseDelay: 0.01, maximumDelay: 0.1))
+    }
+  }
+
+  /// Reads every id of `resource` straight from the API, one page of 100 after another.
+  func allIDs(_ resource: String, filter: [(String, String)] = []) throws -> [String] {
+    var ids: [String] = []
+    var offset = 0
+    while true {
+      let page = try client.get(
+        "/\(resource)", query: filter + [("limit", "100"), ("offset", String(offset))])
+      guard case .object(let envelope) = page, case .array(let results)? = envelope["results"],
+        !results.isEmpty
+      else { return ids }
+      for case .object(let object) in results { ids.append(Mapper.text(of: object["id"])) }
+      offset += results.count
+    }
+  }
+}
+
+private func ids(_ records: [JSONObject]) -> [String] {
+  records.map { Mapper.text(of: $0["id"]) }
+}
+
+@Suite(.serialized) struct APIReaderTests {
+  @Test(arguments: apiResources) func exportHoldsEveryIDOnce(resource: String) throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: \(resource) }")
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    let exported = ids(try fixture.exported())
+    let expected = try fixture.allIDs(resource)
+    #expect(!expected.isEmpty)
+    #expect(exported.count == Set(exported).count)
+    #expect(Set(exported) == Set(expected))
+  }
+
+  @Test func reportCountsPageRequests() throws {
+    let fixture = try ExportFixture(candidates: 30)
+    fixture.writeJob(read: "{ resource: candidates }", pageSize: 7)
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    // 30 records in pages of 7 take 5 pages, after the one request that checks the key.
+    #expect(result.error.contains("written 30,"), "\(result.error)")
+    #expect(result.error.contains("requests 5,"), "\(result.error)")
+  }
+
+  @Test func filterKeepsOneOpening() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, filter: { opening: 2 } }")
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    let records = try fixture.exported()
+    #expect(!records.isEmpty)
+    for record in records {
+      #expect(Mapper.text(of: record["opening"]) == "2")
+    }
+    #expect(Set(ids(records)) == Set(try fixture.allIDs("candidates", filter: [("opening", "2")])))
+  }
+
+  @Test func sinceLastRunWritesChangedOnly() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, since: last_run }")
+    let first = fixture.run()
+    #expect(first.status == 0, "\(first.error)")
+    #expect(try fixture.exported().count == 60)
+
+    let changed = ["3", "11", "25", "40", "58"]
+    for id in changed {
+      let body = JSONValue.object(JSONObject(keys: ["phone"], values: [.string("+1 555 0100")]))
+      _ = try fixture.client.patch("/candidates/\(id)", body: body)
+    }
+    let second = fixture.run()
+    #expect(second.status == 0, "\(second.error)")
+    #expect(Set(ids(try fixture.exported())) == Set(changed))
+    #expect(try fixture.exported().count == 5)
+
+    let third = fixture.run()
+    #expect(third.status == 0, "\(third.error)")
+    #expect(try fixture.exported().isEmpty)
+  }
+
+  @Test func sinceTimestampKeepsLaterChanges() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, since: \"2030-01-01T00:00:00Z\" }")
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    #expect(try fixture.exported().isEmpty)
+  }
+
+  @Test func dryRunLeavesStateUnchanged() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, since: last_run }")
+    #expect(fixture.run().status == 0)
+    let statePath = fixture.folder.path(".hire-etl/export.sqlite")
+    let before = try StateStore(path: statePath, readOnly: true).watermark(step: "export")
+    #expect(before != nil)
+    let output = fixture.folder.read("out/export.jsonl")
+
+    let body = JSONValue.object(JSONObject(keys: ["phone"], values: [.string("+1 555 0199")]))
+    _ = try fixture.client.patch("/candidates/7", body: body)
+    let dryRun = fixture.run(["--dry-run"])
+    #expect(dryRun.status == 0, "\(dryRun.error)")
+    #expect(try StateStore(path: statePath, readOnly: true).watermark(step: "export") == before)
+    #expect(fixture.folder.read("out/export.jsonl") == output)
+
+    // The change the dry run saw is still exported by the next real run.
+    #expect(fixture.run().status == 0)
+    #expect(ids(try fixture.exported()) == ["7"])
+  }
+
+  @Test func decoderRejectsUnknownFilter() throws {
+    let fixture = try ExportFixture(candidates: 1)
+    fixture.writeJob(read: "{ resource: interviews, filter: { opening: 2 } }")
+    let result = runCommandLine(["check", fixture.folder.path("job.yaml")])
+    #expect(result.status == 2)
+    #expect(result.error.contains("opening"), "\(result.error)")
+  }
+
+  @Test func decoderRejectsBadSince() throws {
+    let fixture = try ExportFixture(candidates: 1)
+    fixture.writeJob(read: "{ resource: candidates, since: yesterday }")
+    let result = runCommandLine(["check", fixture.folder.path("job.yaml")])
+    #expect(result.status == 2)
+    #expect(result.error.contains("since must be `last_run`"), "\(result.error)")
+  }
+
+  @Test func changeTimeParsesOffsets() {
+    #expect(ChangeTime.milliseconds(of: "1970-01-01T00:00:01.5Z") == 1500)
+    #expect(ChangeTime.milliseconds(of: "1970-01-02") == 86_400_000)
+    #expect(ChangeTime.milliseconds(of: "1970-01-01T02:00:00+02:00") == 0)
+    #expect(ChangeTime.milliseconds(of: "2024-03-05T10:20:30.123Z") == 1_709_634_030_123)
+    #expect(ChangeTime.milliseconds(of: "2024-13-05") == nil)
+    #expect(ChangeTime.milliseconds(of: "yesterday") == nil)
+  }
+}
