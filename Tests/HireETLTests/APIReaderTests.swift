@@ -170,6 +170,70 @@ private func ids(_ records: [JSONObject]) -> [String] {
     #expect(ids(try fixture.exported()) == ["7"])
   }
 
+  @Test func manifestMatchesOutputFile() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, filter: { opening: 2 } }")
+    #expect(fixture.run().status == 0)
+    let text = try #require(fixture.folder.read("out/export.jsonl.manifest.json"))
+    guard case .object(let manifest) = try JSONParser.parse(Array(text.utf8)) else {
+      Issue.record("the manifest is not a JSON object")
+      return
+    }
+    let output = try #require(fixture.folder.read("out/export.jsonl"))
+    var hasher = SHA256()
+    hasher.update(Array(output.utf8))
+    #expect(manifest["sha256"] == .string(hasher.finalize()))
+    #expect(manifest["rows"] == .number(String(try fixture.exported().count)))
+    #expect(manifest["resource"] == .string("candidates"))
+    #expect(manifest["file"] == .string("export.jsonl"))
+    guard case .array(let columns)? = manifest["columns"] else {
+      Issue.record("the manifest has no columns list")
+      return
+    }
+    #expect(columns.first == .string("id"))
+    #expect(columns.contains(.string("opening")))
+    guard case .string(let watermark)? = manifest["watermark"] else {
+      Issue.record("the manifest has no watermark")
+      return
+    }
+    #expect(ChangeTime(watermark) != nil)
+    #expect(fixture.folder.list("out").sorted() == ["export.jsonl", "export.jsonl.manifest.json"])
+  }
+
+  @Test func dryRunWritesNoManifest() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates }")
+    #expect(fixture.run().status == 0)
+    #expect(fixture.folder.exists("out/export.jsonl.manifest.json"))
+    let manifest = fixture.folder.read("out/export.jsonl.manifest.json")
+    #expect(fixture.run(["--dry-run"]).status == 0)
+    #expect(fixture.folder.read("out/export.jsonl.manifest.json") == manifest)
+  }
+
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+  ])
+  func sha256MatchesKnownDigests(input: String, digest: String) {
+    var hasher = SHA256()
+    hasher.update(Array(input.utf8))
+    #expect(hasher.finalize() == digest)
+  }
+
+  @Test func sha256OfFileMatchesBytes() {
+    let folder = TemporaryFolder()
+    let text = String(repeating: "hire-etl manifest ", count: 10_000)
+    folder.write("big.txt", text)
+    var hasher = SHA256()
+    hasher.update(Array(text.utf8))
+    #expect(SHA256.ofFile(folder.path("big.txt")) == hasher.finalize())
+    #expect(SHA256.ofFile(folder.path("missing.txt")) == nil)
+  }
+
   @Test func decoderRejectsUnknownFilter() throws {
     let fixture = try ExportFixture(candidates: 1)
     fixture.writeJob(read: "{ resource: interviews, filter: { opening: 2 } }")

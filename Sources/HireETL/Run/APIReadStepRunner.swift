@@ -1,6 +1,6 @@
 /// Runs one step that reads a list endpoint of the API and writes a file: the file step machinery
 /// maps and writes the records, and this adds the `since:` cutoff, the request counts and, once
-/// the file landed, the watermark.
+/// the file landed, its manifest and the watermark.
 final class APIReadStepRunner {
   let base: StepRunner
   let source: APIInput
@@ -44,6 +44,13 @@ final class APIReadStepRunner {
     }
     defer { countRequests(since: before, started: started) }
     let report = try base.execute()
+    if !base.options.dryRun, let outputPath = base.outputPath, outputPath != "-" {
+      let manifest = ExportManifest(
+        resource: source.resource, step: step.name, runID: base.run.id, rows: report.written,
+        columns: base.mapper.outputNames ?? reader.fieldNames,
+        watermark: reader.latestChange?.text)
+      try manifest.write(besides: outputPath)
+    }
     if !base.options.dryRun, base.outputPath != nil {
       try storeWatermark(reader)
     }

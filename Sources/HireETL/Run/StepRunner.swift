@@ -4,7 +4,7 @@ final class StepRunner {
   let step: Step
   let input: FileInput
   let options: RunOptions
-  private let run: RunIdentity
+  let run: RunIdentity
   let observer: RunObserver?
   /// The counts so far; after a failure, how far the step got.
   var report: StepReport
