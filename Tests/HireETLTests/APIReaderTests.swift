@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import HireETL
@@ -19,7 +20,8 @@ final class ExportFixture {
   deinit { try? server.stop() }
 
   /// Writes `job.yaml` with one step `export` that reads `read` and writes `out/export.jsonl`.
-  func writeJob(read: String, pageSize: Int = 7) {
+  /// With `concurrency: 1` the reader follows `next` links, and otherwise it fetches by offset.
+  func writeJob(read: String, pageSize: Int = 7, concurrency: Int = 4) {
     folder.write(
       "job.yaml",
       """
@@ -30,6 +32,7 @@ final class ExportFixture {
         api_key: \(Self.apiKey)
         rate_limit: 200/s
         page_size: \(pageSize)
+        concurrency: \(concurrency)
         timeout: 10s
       steps:
         - name: export
@@ -86,14 +89,16 @@ private func ids(_ records: [JSONObject]) -> [String] {
 @Suite(.serialized) struct APIReaderTests {
   @Test(arguments: apiResources) func exportHoldsEveryIDOnce(resource: String) throws {
     let fixture = try ExportFixture()
-    fixture.writeJob(read: "{ resource: \(resource) }")
-    let result = fixture.run()
-    #expect(result.status == 0, "\(result.error)")
-    let exported = ids(try fixture.exported())
     let expected = try fixture.allIDs(resource)
     #expect(!expected.isEmpty)
-    #expect(exported.count == Set(exported).count)
-    #expect(Set(exported) == Set(expected))
+    for concurrency in [1, 4] {
+      fixture.writeJob(read: "{ resource: \(resource) }", concurrency: concurrency)
+      let result = fixture.run()
+      #expect(result.status == 0, "concurrency \(concurrency): \(result.error)")
+      let exported = ids(try fixture.exported())
+      #expect(exported.count == Set(exported).count, "concurrency \(concurrency)")
+      #expect(Set(exported) == Set(expected), "concurrency \(concurrency)")
+    }
   }
 
   @Test func reportCountsPageRequests() throws {
@@ -257,5 +262,55 @@ private func ids(_ records: [JSONObject]) -> [String] {
     #expect(ChangeTime.milliseconds(of: "2024-03-05T10:20:30.123Z") == 1_709_634_030_123)
     #expect(ChangeTime.milliseconds(of: "2024-13-05") == nil)
     #expect(ChangeTime.milliseconds(of: "yesterday") == nil)
+  }
+}
+
+/// A list endpoint without `next` whose records change while they are read: after the first
+/// request, a record with id 100 is put in front of ids 1 to 12, which shifts every page.
+private final class ShiftingListTransport: HTTPTransport {
+  private let state = Mutex((requests: 0, ids: Array(1...12)))
+
+  var requests: Int { state.withLock { $0.requests } }
+
+  func send(_ request: HTTPClientRequest) throws(TransportError) -> HTTPClientResponse {
+    var offset = 0
+    var limit = 100
+    for part in request.url.split(separator: "?").dropFirst().joined().split(separator: "&") {
+      let pair = part.split(separator: "=")
+      if pair.first == "offset" { offset = Int(pair[1]) ?? 0 }
+      if pair.first == "limit" { limit = Int(pair[1]) ?? 100 }
+    }
+    let ids = state.withLock { state in
+      let current = state.ids
+      state.requests += 1
+      if state.requests == 1 { state.ids.insert(100, at: 0) }
+      return current
+    }
+    let page = ids.dropFirst(offset).prefix(limit).map { "{\"id\":\($0)}" }
+    let body = "{\"count\":\(ids.count),\"results\":[\(page.joined(separator: ","))]}"
+    return HTTPClientResponse(status: 200, body: Array(body.utf8))
+  }
+}
+
+@Suite struct APIListReaderPagingTests {
+  @Test func countDriftReadsAgain() throws {
+    let transport = ShiftingListTransport()
+    let client = APIClient(
+      baseURL: try APIBaseURL("http://127.0.0.1:1/api/v2"), transport: transport,
+      limiter: RateLimiter(.init(ratePerSecond: 1000, burst: 100), concurrency: 2),
+      policy: RetryPolicy(maximumRetries: 0, baseDelay: 0.01, maximumDelay: 0.1))
+    let reader = APIListReader(
+      client: client, resource: "todos", filter: [], pageSize: 4, since: nil, concurrency: 2)
+    var ids: [String] = []
+    while let record = try reader.next() {
+      guard case .object(let object) = record.content else { continue }
+      ids.append(Mapper.text(of: object["id"]))
+    }
+    #expect(ids.count == 13)
+    #expect(Set(ids) == Set((1...12).map(String.init) + ["100"]))
+    #expect(reader.rereads == 1)
+    #expect(reader.duplicates > 0)
+    // Pass one: the first page, then pages at 4 and 8. Pass two: 0, then 4, 8 and 12.
+    #expect(transport.requests == 7)
   }
 }

@@ -4,7 +4,8 @@
 /// The filter is sent with every page. Where the envelope has `next` (openings, candidates), the
 /// reader follows it; elsewhere it steps `offset` by the page size until it reaches `count`. A
 /// record whose `id` came earlier is dropped, because records created or deleted during the read
-/// shift the offsets and can put one record on two pages.
+/// shift the offsets and can put one record on two pages. With `concurrency` above 1, the pages
+/// after the first are fetched by offset, that many at a time, once the first gave `count`.
 final class APIListReader: RecordReader {
   let resource: String
   private let client: APIClient
@@ -16,6 +17,19 @@ final class APIListReader: RecordReader {
   /// The query of the next page; nil once the last page was read.
   private var nextQuery: [(String, String)]?
   private var seenIDs: Set<String> = []
+  /// Pages fetched at once after the first page gave `count`.
+  private let concurrency: Int
+  /// Offsets of the pages still to fetch concurrently; empty on the sequential path.
+  private var plannedOffsets: [Int] = []
+  /// The `count` of the first page of the current pass, which later pages are compared with.
+  private var passCount: Int?
+  /// Whether a page of the current pass gave another `count` than its first page.
+  private var countDrifted = false
+  /// Passes read again from the first page because `count` changed during the read.
+  private(set) var rereads = 0
+  /// The maximum number of passes read again for a changing `count`; after them, the reader keeps
+  /// what it read.
+  static let maximumRereads = 3
   private var yielded = 0
   private(set) var statistics = ReaderStatistics()
   /// Member names of the records returned so far, in the order they first appeared.
@@ -34,8 +48,9 @@ final class APIListReader: RecordReader {
 
   init(
     client: APIClient, resource: String, filter: [(String, String)], pageSize: Int,
-    since: SinceFilter?
+    since: SinceFilter?, concurrency: Int = 1
   ) {
+    self.concurrency = max(1, concurrency)
     self.client = client
     self.resource = resource
     self.filter = filter
@@ -52,6 +67,10 @@ final class APIListReader: RecordReader {
         guard keep(object) else { continue }
         yielded += 1
         return SourceRecord(line: yielded, number: yielded, content: .object(object))
+      }
+      if !plannedOffsets.isEmpty {
+        try fetchPlannedPages()
+        continue
       }
       guard let query = nextQuery else { return nil }
       try fetch(query)
@@ -99,17 +118,19 @@ final class APIListReader: RecordReader {
     } catch {
       throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "\(error)")
     }
-    guard case .object(let envelope) = page, case .array(let results)? = envelope["results"] else {
-      throw ReaderFailure(
-        SourceLocation(file: "GET /\(resource)"), "the response has no `results` list")
-    }
-    buffered = results.compactMap { value in
-      if case .object(let object) = value { return object }
-      return nil
-    }
+    let (envelope, results) = try parse(page)
+    buffered = results
     bufferedIndex = 0
     let count = envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
     let offset = query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? 0
+    if offset == 0, concurrency > 1, let count, count > pageSize, !results.isEmpty {
+      // Once `count` is known, the remaining pages are fetched by offset, several at a time.
+      passCount = count
+      countDrifted = false
+      plannedOffsets = Array(stride(from: pageSize, to: count, by: pageSize))
+      nextQuery = nil
+      return
+    }
     switch envelope["next"] {
     case .string(let link)?:
       nextQuery = followedQuery(link)
@@ -124,6 +145,48 @@ final class APIListReader: RecordReader {
         nextQuery = filter + [("limit", String(pageSize)), ("offset", String(nextOffset))]
       }
     }
+  }
+
+  /// Fetches the next `concurrency` planned pages at once and buffers their records in order.
+  /// After the last planned page, a pass whose `count` changed is read again from the start,
+  /// because records created or deleted during it can have shifted past a page boundary.
+  private func fetchPlannedPages() throws(ReaderFailure) {
+    let offsets = Array(plannedOffsets.prefix(concurrency))
+    plannedOffsets.removeFirst(offsets.count)
+    let queries = offsets.map { offset in
+      filter + [("limit", String(pageSize)), ("offset", String(offset))]
+    }
+    let pages = PageFetcher(client: client, threads: concurrency).fetch("/\(resource)", queries)
+    buffered = []
+    bufferedIndex = 0
+    for page in pages {
+      let value: JSONValue
+      do {
+        value = try page.get()
+      } catch {
+        throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "\(error)")
+      }
+      let (envelope, results) = try parse(value)
+      buffered += results
+      let count = envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
+      if count != passCount { countDrifted = true }
+    }
+    if plannedOffsets.isEmpty && countDrifted && rereads < Self.maximumRereads {
+      rereads += 1
+      nextQuery = filter + [("limit", String(pageSize))]
+    }
+  }
+
+  private func parse(_ page: JSONValue) throws(ReaderFailure) -> (JSONObject, [JSONObject]) {
+    guard case .object(let envelope) = page, case .array(let results)? = envelope["results"] else {
+      throw ReaderFailure(
+        SourceLocation(file: "GET /\(resource)"), "the response has no `results` list")
+    }
+    let objects = results.compactMap { value in
+      if case .object(let object) = value { return object }
+      return nil
+    }
+    return (envelope, objects)
   }
 
   /// Returns the query of a `next` link, with the step's filter added back where the link lacks it.

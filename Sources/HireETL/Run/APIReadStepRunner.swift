@@ -7,6 +7,7 @@ final class APIReadStepRunner {
   let client: APIClient
   let state: StateStore
   let pageSize: Int
+  let concurrency: Int
 
   init(base: StepRunner, source: APIInput, connection: APIWriting) {
     self.base = base
@@ -14,6 +15,7 @@ final class APIReadStepRunner {
     self.client = connection.client
     self.state = connection.state
     self.pageSize = connection.pageSize
+    self.concurrency = connection.concurrency
   }
 
   var step: Step { base.step }
@@ -27,7 +29,7 @@ final class APIReadStepRunner {
     let before = client.statistics
     let reader = APIListReader(
       client: client, resource: source.resource, filter: source.filter, pageSize: pageSize,
-      since: try sinceFilter())
+      since: try sinceFilter(), concurrency: concurrency)
     base.apiReader = reader
     // The closure captures no `self`, because `base` keeping this runner alive would keep the
     // state file, and with it the run's lock, open after the run.
@@ -36,6 +38,10 @@ final class APIReadStepRunner {
       if reader.duplicates > 0 {
         report.notes.append(
           "\(reader.duplicates) records came twice while paging and were written once")
+      }
+      if reader.rereads > 0 {
+        report.notes.append(
+          "the record count changed during the read, so it was read again \(reader.rereads) times")
       }
       if source.since != nil {
         report.notes.append(
