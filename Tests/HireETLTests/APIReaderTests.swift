@@ -9,11 +9,12 @@ final class ExportFixture {
   let folder = TemporaryFolder()
   let server: SandboxServer
 
-  init(candidates: Int = 60) throws {
+  init(candidates: Int = 60, faults: SandboxFaults = SandboxFaults()) throws {
     var configuration = SandboxConfiguration()
     configuration.port = 0
     configuration.apiKey = Self.apiKey
     configuration.seed = candidates
+    configuration.faults = faults
     server = try SandboxServer(configuration)
   }
 
@@ -112,16 +113,37 @@ private func ids(_ records: [JSONObject]) -> [String] {
   }
 
   @Test func filterKeepsOneOpening() throws {
-    let fixture = try ExportFixture()
-    fixture.writeJob(read: "{ resource: candidates, filter: { opening: 2 } }")
+    let fixture = try ExportFixture(candidates: 200)
+    let expected = Set(try fixture.allIDs("candidates", filter: [("opening", "2")]))
+    #expect(expected.count > 7)
+    for concurrency in [1, 4] {
+      fixture.writeJob(
+        read: "{ resource: candidates, filter: { opening: 2 } }", concurrency: concurrency)
+      let result = fixture.run()
+      #expect(result.status == 0, "concurrency \(concurrency): \(result.error)")
+      let records = try fixture.exported()
+      for record in records {
+        #expect(Mapper.text(of: record["opening"]) == "2", "concurrency \(concurrency)")
+      }
+      #expect(Set(ids(records)) == expected, "concurrency \(concurrency)")
+    }
+  }
+
+  @Test func reportCountsRateLimitedPages() throws {
+    var faults = SandboxFaults()
+    faults.rateLimit = 20
+    faults.burst = 2
+    let fixture = try ExportFixture(candidates: 60, faults: faults)
+    fixture.writeJob(read: "{ resource: candidates }", pageSize: 5)
     let result = fixture.run()
     #expect(result.status == 0, "\(result.error)")
-    let records = try fixture.exported()
-    #expect(!records.isEmpty)
-    for record in records {
-      #expect(Mapper.text(of: record["opening"]) == "2")
-    }
-    #expect(Set(ids(records)) == Set(try fixture.allIDs("candidates", filter: [("opening", "2")])))
+    #expect(try fixture.exported().count == 60)
+    let summary = try #require(
+      result.error.split(separator: "\n").first { $0.contains("step 'export': read") })
+    // The job allows 200 requests a second against the sandbox's 20, so some pages get a 429
+    // and are sent again.
+    #expect(!summary.contains("429 responses 0 "), "\(summary)")
+    #expect(!summary.contains("retries 0,"), "\(summary)")
   }
 
   @Test func sinceLastRunWritesChangedOnly() throws {
