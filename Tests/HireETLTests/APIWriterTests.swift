@@ -90,9 +90,23 @@ final class WriterFixture {
 
   /// Request log lines whose method is `method`.
   func logLines(_ method: String) -> [String] {
-    (folder.read("sandbox.log") ?? "").split(separator: "\n").map(String.init).filter {
+    settledLog().split(separator: "\n").map(String.init).filter {
       $0.split(separator: " ").dropFirst().first == Substring(method)
     }
+  }
+
+  /// The request log once it stops growing. The sandbox writes a line just after sending its
+  /// response, so the last line can land a moment after the client has its answer.
+  func settledLog(atLeast lines: Int = 0) -> String {
+    var previous = folder.read("sandbox.log") ?? ""
+    for _ in 0..<40 {
+      usleep(50_000)
+      let current = folder.read("sandbox.log") ?? ""
+      let enough = current.split(separator: "\n").count >= lines
+      if current == previous && enough { return current }
+      previous = current
+    }
+    return previous
   }
 }
 
@@ -193,7 +207,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(result.status == 3)
     #expect(result.error.contains("the API rejected the API key (HTTP 401"))
     #expect(!result.error.contains("not-the-key"))
-    let lines = (fixture.folder.read("sandbox.log") ?? "").split(separator: "\n")
+    let lines = fixture.settledLog(atLeast: 1).split(separator: "\n")
     #expect(lines.count == 1)
     #expect(!fixture.folder.exists(".hire-etl"))
     #expect(try fixture.count("openings") == 0)
@@ -238,7 +252,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(try fixture.count("candidates") == 6)
     #expect(!fixture.logLines("POST").filter { $0.contains(" 503 ") }.isEmpty)
     #expect(
-      !(fixture.folder.read("sandbox.log") ?? "").split(separator: "\n").filter {
+      !fixture.settledLog().split(separator: "\n").filter {
         $0.contains(" 429 ")
       }.isEmpty)
   }
