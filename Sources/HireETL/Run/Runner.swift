@@ -100,7 +100,7 @@ public enum Runner {
     }
   }
 
-  /// The file an embedded sandbox keeps its records in: beside the job's state.
+  /// Returns the file an embedded sandbox keeps its records in, beside the job's state.
   public static func sandboxDataPath(for job: Job) -> String {
     var path = job.statePath
     if path.hasSuffix(".sqlite") { path.removeLast(".sqlite".count) }
@@ -115,8 +115,8 @@ public enum Runner {
     var configuration = SandboxConfiguration()
     configuration.port = 0
     configuration.apiKey = api.apiKey ?? SandboxConfiguration.developmentAPIKey
-    // NOTE: a dry run keeps the sandbox in memory so that nothing beside the state changes; it
-    // then starts empty instead of with the records of earlier runs.
+    // NOTE: a dry run keeps the sandbox in memory so that nothing beside the state changes. So
+    // it starts empty instead of with the records of earlier runs.
     if !options.dryRun { configuration.dataPath = sandboxDataPath(for: job) }
     do {
       if !options.dryRun { try FileSystem.createParentFolders(of: sandboxDataPath(for: job)) }

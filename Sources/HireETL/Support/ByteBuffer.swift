@@ -1,6 +1,6 @@
 import Glibc
 
-/// A growable byte buffer that appends with `memcpy`; the hot paths of the readers and writers
+/// A growable byte buffer that appends with `memcpy`. The hot paths of the readers and writers
 /// build records in one of these instead of allocating per field.
 public final class ByteBuffer {
   public private(set) var storage: UnsafeMutablePointer<UInt8>
@@ -68,7 +68,7 @@ public final class ByteBuffer {
     count -= min(length, count)
   }
 
-  /// The bytes in `range`, valid until the buffer is next changed.
+  /// Returns the bytes in `range`, valid until the buffer is next changed.
   @inline(__always)
   public func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(start: storage + range.lowerBound, count: range.count)

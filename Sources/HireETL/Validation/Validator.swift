@@ -37,7 +37,8 @@ public final class Validator {
     emailChecks = schema.properties.map(\.isEmail)
   }
 
-  /// The output names with any defaulted property the mapping leaves out added at the end.
+  /// Returns the output names with any defaulted property the mapping leaves out added at the
+  /// end.
   public func completedNames(_ names: [String]) -> [String] {
     var result = names
     if partial { return result }

@@ -1,6 +1,6 @@
 /// Collects the records a step rejects, with their problems, into a file that appears when the
 /// step ends. A `.csv` path gets the original columns plus `_row` and `_errors`, so it can be
-/// fixed and read back as input; any other path gets JSON Lines with `row`, `errors` and the
+/// fixed and read back as input. Any other path gets JSON Lines with `row`, `errors` and the
 /// original `record`. Both are created with mode 0600 because they hold personal data.
 public final class RejectsWriter {
   public let path: String
