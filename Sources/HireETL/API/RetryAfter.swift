@@ -46,18 +46,7 @@ public enum RetryAfter {
     guard clock.count == 3, (0...23).contains(clock[0]), (0...59).contains(clock[1]),
       (0...60).contains(clock[2])
     else { return nil }
-    let days = daysSince1970(year: year, month: monthIndex + 1, day: day)
+    let days = CivilCalendar.daysSince1970(year: year, month: monthIndex + 1, day: day)
     return Double(days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2])
-  }
-
-  /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
-  private static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
-    // Counts from March so that the leap day falls at the end of the counted year.
-    let shiftedYear = month <= 2 ? year - 1 : year
-    let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-    let yearOfEra = shiftedYear - era * 400
-    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
   }
 }

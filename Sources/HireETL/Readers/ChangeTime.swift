@@ -44,7 +44,9 @@ struct ChangeTime: Equatable {
     guard let year = number(4), skip("-"), let month = number(2), skip("-"), let day = number(2),
       (1...12).contains(month), (1...31).contains(day)
     else { return nil }
-    var seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400
+    var seconds =
+      Int64(CivilCalendar.daysSince1970(year: Int(year), month: Int(month), day: Int(day)))
+      * 86_400
     var fraction: Int64 = 0
     if skip("T") || skip(" ") {
       guard let hour = number(2), skip(":"), let minute = number(2), hour < 24, minute < 60 else {
@@ -75,15 +77,6 @@ struct ChangeTime: Equatable {
     return seconds * 1000 + fraction
   }
 
-  /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-  private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-    let shiftedYear = month <= 2 ? year - 1 : year
-    let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-    let yearOfEra = shiftedYear - era * 400
-    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
-  }
 }
 
 /// The `since:` cutoff of an API read: keeps the records changed after it.

@@ -79,14 +79,9 @@ final class RowBatch: @unchecked Sendable {
     problems: [RecordProblem]
   ) {
     if self.header !== header { self.header = header }
-    let base = bytes.count
+    let start = bytes.count
     bytes.append(row)
-    firstCells.append(cellEnds.count)
-    firstBytes.append(base)
-    for end in ends { cellEnds.append(base + end) }
-    lines.append(line)
-    numbers.append(number)
-    readerProblems.append(problems)
+    appendParsedRow(start: start, ends: ends, line: line, number: number, problems: problems)
   }
 
   /// The row as pointers into `bytes` and `ends`, which must stay unchanged while it is used.
