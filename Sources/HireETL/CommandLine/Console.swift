@@ -1,6 +1,7 @@
 import Glibc
 
-/// Where the command line writes: standard output and standard error, or buffers in tests.
+/// The command line's output channels: standard output and standard error, or buffers in
+/// tests.
 public final class Console: @unchecked Sendable {
   private let writeOut: (String) -> Void
   private let writeError: (String) -> Void
@@ -13,7 +14,7 @@ public final class Console: @unchecked Sendable {
     self.errorIsTerminal = errorIsTerminal
   }
 
-  /// The process's own standard output and standard error.
+  /// Returns a console on the process's own standard output and standard error.
   public static func standard() -> Console {
     Console(
       out: { writeAll(STDOUT_FILENO, $0) }, error: { writeAll(STDERR_FILENO, $0) },
@@ -56,7 +57,7 @@ func formattedSeconds(_ seconds: Double) -> String {
   return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) s"
 }
 
-/// The process's environment variables, read once at start.
+/// Reads the process's environment variables.
 public func processEnvironment() -> [String: String] {
   var result: [String: String] = [:]
   var cursor = environ

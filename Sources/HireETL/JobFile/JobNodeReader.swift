@@ -14,8 +14,8 @@ final class JobNodeReader {
     errors.append(JobFileError(file: file, mark: mark, message: message))
   }
 
-  /// The entries of a mapping, after checking every key against `allowed`; an unknown key is
-  /// reported with the nearest allowed one.
+  /// Returns the entries of a mapping after checking every key against `allowed`. An unknown
+  /// key is reported with the nearest allowed one.
   func entries(_ node: YAMLNode, in context: String, allowed: [String]) -> [String: YAMLMappingEntry]? {
     guard case .mapping(let list, _) = node else {
       fail(node.mark, "\(context) must be a mapping of keys to values")
@@ -39,7 +39,7 @@ final class JobNodeReader {
     return result
   }
 
-  /// A scalar's text with variables substituted; nil (and an error) for anything else.
+  /// Returns a scalar's text with variables substituted, or nil (and an error) for anything else.
   func string(_ node: YAMLNode?, _ what: String) -> String? {
     guard let node else { return nil }
     guard case .scalar(let scalar) = node else {
@@ -74,7 +74,7 @@ final class JobNodeReader {
     }
   }
 
-  /// One of a fixed set of words.
+  /// Returns the value when it is one of `allowed`, else nil and an error.
   func choice(_ node: YAMLNode?, _ what: String, among allowed: [String]) -> String? {
     guard let node, let text = string(node, what) else { return nil }
     if allowed.contains(text) { return text }
@@ -84,7 +84,7 @@ final class JobNodeReader {
     return nil
   }
 
-  /// A list of strings; a single string counts as a list of one.
+  /// Returns a list of strings. A single string counts as a list of one.
   func strings(_ node: YAMLNode?, _ what: String) -> [String]? {
     guard let node else { return nil }
     if case .sequence(let items, _) = node {

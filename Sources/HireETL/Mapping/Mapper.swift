@@ -241,7 +241,7 @@ public final class Mapper {
   /// Columns a rejects file adds; a fixed rejects file read back passes everything else through.
   static let rejectsColumns: Set<String> = ["_row", "_errors"]
 
-  /// The value at a dotted path; numeric parts index arrays.
+  /// Returns the value at a dotted path. Numeric parts index arrays.
   static func follow(_ parts: [String], in object: JSONObject) -> JSONValue? {
     var current: JSONValue = .object(object)
     for part in parts {
@@ -327,7 +327,7 @@ struct RowView {
   let count: Int
   let firstStart: Int
 
-  /// The cell's bytes; empty for a column past the end of a short row.
+  /// Returns the cell's bytes, empty for a column past the end of a short row.
   @inline(__always)
   func cell(_ index: Int) -> UnsafeRawBufferPointer {
     guard index < count, let bytes, let ends else {

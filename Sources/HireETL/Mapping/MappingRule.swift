@@ -3,7 +3,7 @@ public enum ValueType: String, Sendable, CaseIterable {
   case string, integer, boolean, date, datetime
 }
 
-/// Which half of a full name `split_name` keeps.
+/// The half of a full name that `split_name` keeps.
 public enum NamePart: String, Sendable, CaseIterable {
   case first, last
 }
@@ -36,7 +36,7 @@ public enum TemplatePart: Equatable, Sendable {
   case field(String)
 }
 
-/// How one output field gets its value.
+/// The rule that gives one output field its value.
 public enum MappingRule: Equatable, Sendable {
   case field(String, FieldOptions)
   /// A path into nested JSON, `a.b.0.c`; on CSV input the whole dotted text names a column.

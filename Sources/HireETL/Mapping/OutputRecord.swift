@@ -54,7 +54,7 @@ public struct OutputRecord {
     return start..<arena.count
   }
 
-  /// The bytes of a text value, valid until the record is next changed.
+  /// Returns the bytes of a text value, valid until the record is next changed.
   public func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
     arena.bytes(range)
   }
@@ -81,7 +81,7 @@ public struct OutputRecord {
     return same || names == other
   }
 
-  /// The value as a JSON value, for dry-run examples, reports and tests.
+  /// Returns the value as a JSON value, for dry-run examples, reports and tests.
   public func jsonValue(_ value: OutputValue) -> JSONValue {
     switch value {
     case .null: .null
@@ -92,7 +92,7 @@ public struct OutputRecord {
     }
   }
 
-  /// The fields that are present, as a JSON object.
+  /// Returns the fields that are present, as a JSON object.
   public func jsonObject() -> JSONObject {
     var object = JSONObject()
     for (index, name) in names.enumerated() {

@@ -28,7 +28,7 @@ enum ValueConversion {
   }
 
   /// Sets a `type: integer` value read as bytes: optional sign and digits, surrounding spaces
-  /// trimmed; anything else goes the String way so the message and rules stay in one place.
+  /// trimmed. Anything else goes the String way, so the message and rules stay in one place.
   static func setInteger(
     _ raw: UnsafeRawBufferPointer, options: FieldOptions, field: String, at slot: Int,
     in output: inout OutputRecord, problems: inout [RecordProblem]
@@ -40,7 +40,8 @@ enum ValueConversion {
     }
   }
 
-  /// The value of optional spaces, an optional sign and up to 18 digits; nil for anything else.
+  /// Returns the value of optional spaces, an optional sign and up to 18 digits, or nil for
+  /// anything else.
   @inline(__always)
   static func plainInteger(_ raw: UnsafeRawBufferPointer) -> Int? {
     let bytes = asciiTrimmed(raw)
@@ -133,7 +134,7 @@ enum ValueConversion {
       in: &output, problems: &problems)
   }
 
-  /// A missing or empty value: the default when there is one, else null.
+  /// Sets a missing or empty value: the default when there is one, else null.
   private static func setEmpty(
     options: FieldOptions, field: String, at slot: Int, in output: inout OutputRecord,
     problems: inout [RecordProblem]
@@ -187,7 +188,8 @@ enum ValueConversion {
     }
   }
 
-  /// The table's entry for a value: an exact match, then one that differs only in case, then `*`.
+  /// Returns the table's entry for a value: an exact match, then one that differs only in case,
+  /// then `*`.
   private static func lookUp(_ text: String, in table: [String: JSONValue]) -> JSONValue? {
     if let exact = table[text] { return exact }
     let folded = text.lowercased()
@@ -208,7 +210,8 @@ enum ValueConversion {
     }
   }
 
-  /// A JSON number literal as an Int when it has no fractional part ("12", "12.0", "1.2e1").
+  /// Returns a JSON number literal as an Int when it has no fractional part ("12", "12.0",
+  /// "1.2e1").
   static func integralValue(_ literal: String) -> Int? {
     if let number = Int(literal) { return number }
     guard let double = Double(literal), double.rounded() == double, abs(double) < 9e15 else {

@@ -1,6 +1,6 @@
 /// How to read a CSV file; the job file's `read:` keys for CSV map onto these.
 public struct CSVOptions: Equatable, Sendable {
-  /// What to do when two header cells have the same name (after trimming).
+  /// The handling of two header cells with the same name (after trimming).
   public enum DuplicateColumns: String, Sendable {
     /// Stop before reading any row, naming both columns.
     case reject

@@ -18,7 +18,7 @@ final class CSVParser {
   /// The row being parsed; copied into `cells` in one piece when the row ends.
   private var building: ByteBuffer
   private let ownBuffer = ByteBuffer(capacity: 4096)
-  /// Where the current row starts in `building`, which can be a batch holding earlier rows.
+  /// The offset of the current row in `building`, which can be a batch with earlier rows in it.
   private(set) var rowStart = 0
   private(set) var ends: [Int] = []
   /// The line where the row last returned starts.
@@ -174,7 +174,7 @@ final class CSVParser {
     return count
   }
 
-  /// The 1-based character column of chunk byte `index`.
+  /// Returns the 1-based character column of chunk byte `index`.
   private func column(at index: Int) -> Int {
     let startInChunk = lineStartOffset - chunkOffset
     if startInChunk >= 0 {
@@ -183,8 +183,7 @@ final class CSVParser {
     return charactersBeforeChunk + Self.countCharacters(chunk, from: 0, to: index) + 1
   }
 
-  /// The last line that holds any text: the line count stops one past it after a final line
-  /// break.
+  /// The last line that has any text. After a final line break the line count is one past it.
   private var lastLineWithText: Int {
     guard building.count > 0 else { return line }
     let last = building.storage[building.count - 1]

@@ -77,7 +77,7 @@ public final class CSVReader: RecordReader {
     }
   }
 
-  /// Moves the parser to the next row that holds data, reading the header and skipping blank
+  /// Moves the parser to the next row with data in it, reading the header and skipping blank
   /// rows on the way.
   private func nextDataRow(_ parser: CSVParser) throws(ReaderFailure) -> Bool {
     while try parser.nextRow() {
@@ -199,7 +199,7 @@ public final class CSVReader: RecordReader {
       problems: rowProblems(parser))
   }
 
-  /// The header, made up from the first row's width for a file without one.
+  /// Returns the header, made up from the first row's width for a file without one.
   private func currentHeader(_ parser: CSVParser) -> CSVHeader {
     var header = self.header!
     if header.names.isEmpty {
@@ -210,7 +210,8 @@ public final class CSVReader: RecordReader {
     return header
   }
 
-  /// The parser's problems with the row, plus a field count that does not match the header.
+  /// Returns the parser's problems with the row, plus a field count that does not match the
+  /// header.
   private func rowProblems(_ parser: CSVParser) -> [RecordProblem] {
     let header = currentHeader(parser)
     var problems = parser.problems

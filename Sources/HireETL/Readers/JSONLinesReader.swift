@@ -119,7 +119,7 @@ public final class JSONLinesReader: RecordReader {
       problems: [RecordProblem(field: nil, rule: rule, message: message)])
   }
 
-  /// The 1-based character column of a byte offset within the line.
+  /// Returns the 1-based character column of a byte offset within the line.
   private static func column(of offset: Int, in bytes: UnsafeRawBufferPointer) -> Int {
     var count = 1
     for index in 0..<min(offset, bytes.count) where bytes[index] & 0xC0 != 0x80 { count += 1 }

@@ -1,4 +1,4 @@
-/// What one step did, for the JSON report and the summary on stderr.
+/// The counts of one step, for the JSON report and the summary on stderr.
 public struct StepReport: Sendable {
   public var name: String
   public var read = 0
@@ -31,7 +31,7 @@ public struct StepReport: Sendable {
   }
 }
 
-/// What a whole run did.
+/// The outcome and step counts of a whole run.
 public struct RunReport: Sendable {
   public var runID: String
   public var job: String
@@ -42,7 +42,7 @@ public struct RunReport: Sendable {
   public var error: String?
   public var steps: [StepReport] = []
 
-  /// The report as the JSON document `--report` writes.
+  /// Returns the report as the JSON document `--report` writes.
   public func json() -> JSONValue {
     var object = JSONObject()
     object["run_id"] = .string(runID)

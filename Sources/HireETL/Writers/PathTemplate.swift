@@ -35,7 +35,7 @@ public struct RunIdentity: Sendable {
       startedAt: Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9)
   }
 
-  /// An ISO 8601 UTC timestamp for seconds since 1970.
+  /// Formats seconds since 1970 as an ISO 8601 UTC timestamp.
   public static func timestamp(_ seconds: Double) -> String {
     var whole = time_t(seconds)
     var parts = tm()
@@ -58,7 +58,7 @@ extension String {
     self = "\(year)-\(month)-\(day)"
   }
 
-  /// Every occurrence of `target` replaced, without Foundation.
+  /// Returns the text with every occurrence of `target` replaced, without Foundation.
   func replacingAll(_ target: String, with replacement: String) -> String {
     guard !target.isEmpty, contains(target) else { return self }
     var result = ""
