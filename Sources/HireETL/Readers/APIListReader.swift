@@ -2,10 +2,17 @@
 /// `.object`.
 ///
 /// The filter is sent with every page. Where the envelope has `next` (openings, candidates), the
-/// reader follows it; elsewhere it steps `offset` by the page size until it reaches `count`. A
-/// record whose `id` came earlier is dropped, because records created or deleted during the read
-/// shift the offsets and can put one record on two pages. With `concurrency` above 1, the pages
-/// after the first are fetched by offset, that many at a time, once the first gave `count`.
+/// reader follows it; elsewhere it steps `offset` by the page size until it reaches `count`. With
+/// `concurrency` above 1, the pages after the first are fetched by offset, that many at a time,
+/// once the first gave `count`.
+///
+/// Records created or deleted during the read move the others between pages, and the reader
+/// watches `count` to notice it. A record whose `id` came earlier is dropped, so a record moved
+/// onto a later page is written once. Read in order, a page whose `count` fell by less than a
+/// page is followed by the page just before it, where the records it lost moved to. After any
+/// other change, the reader reads the pages again in order, from the first page that changed, up
+/// to `maximumRereads` times. Pages fetched at once are served in no fixed order, so records
+/// created at the front of the list can slip between two of them.
 final class APIListReader: RecordReader {
   let resource: String
   private let client: APIClient
@@ -19,14 +26,29 @@ final class APIListReader: RecordReader {
   private var seenIDs: Set<String> = []
   /// Pages fetched at once after the first page gave `count`.
   private let concurrency: Int
-  /// Offsets of the pages still to fetch concurrently; empty on the sequential path.
+  /// Whether pages are read one after another only, as in a pass read again.
+  private var inOrder = false
+  /// Offsets of the pages still to fetch concurrently; empty when reading in order.
   private var plannedOffsets: [Int] = []
-  /// The `count` of the first page of the current pass, which later pages are compared with.
-  private var passCount: Int?
-  /// Whether a page of the current pass gave another `count` than its first page.
-  private var countDrifted = false
-  /// Passes read again from the first page because `count` changed during the read.
+  /// The `count` of the first page of the concurrent pass, which later pages are compared with.
+  private var passCount = 0
+  /// The lowest offset of a concurrent page whose `count` differed from `passCount`.
+  private var firstChangedOffset: Int?
+  /// The lowest `count` of the concurrent pass.
+  private var lowestCount = 0
+  /// The `count` of the page read before, when reading in order.
+  private var previousCount: Int?
+  /// Whether the pass read in order must be read again because `count` changed too much.
+  private var passChanged = false
+  /// Passes read again because `count` changed during the read.
   private(set) var rereads = 0
+  /// Pages read again just before a page whose `count` fell.
+  private(set) var stepsBack = 0
+  /// The `count` of the first page and the last `count` that differed from it, when any did.
+  private(set) var countChange: (from: Int, to: Int)?
+  /// Whether `count` still changed in the last pass that the reader was allowed to read again,
+  /// so that records can have been missed.
+  private(set) var unsettled = false
   /// The maximum number of passes read again for a changing `count`; after them, the reader keeps
   /// what it read.
   static let maximumRereads = 3
@@ -43,6 +65,8 @@ final class APIListReader: RecordReader {
   private(set) var latestChange: ChangeTime?
   /// `id@timestamp` and change time of every record read, for `recentlyChanged`.
   private var changes: [(key: String, milliseconds: Int64)] = []
+  /// The `count` of the very first page, which `countChange` starts from.
+  private var firstCount: Int?
 
   var columnNames: [String]? { nil }
 
@@ -111,6 +135,12 @@ final class APIListReader: RecordReader {
     return changes.filter { $0.milliseconds > start }.map(\.key)
   }
 
+  /// Returns the query of the page at `offset`.
+  private func pageQuery(offset: Int) -> [(String, String)] {
+    let paging = [("limit", String(pageSize))]
+    return filter + (offset > 0 ? paging + [("offset", String(offset))] : paging)
+  }
+
   private func fetch(_ query: [(String, String)]) throws(ReaderFailure) {
     let page: JSONValue
     do {
@@ -121,16 +151,31 @@ final class APIListReader: RecordReader {
     let (envelope, results) = try parse(page)
     buffered = results
     bufferedIndex = 0
-    let count = envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
+    let count = Self.count(of: envelope)
     let offset = query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? 0
-    if offset == 0, concurrency > 1, let count, count > pageSize, !results.isEmpty {
+    if let count { noteCount(count) }
+    if offset == 0, !inOrder, concurrency > 1, let count, count > pageSize, !results.isEmpty {
       // Once `count` is known, the remaining pages are fetched by offset, several at a time.
       passCount = count
-      countDrifted = false
+      lowestCount = count
+      firstChangedOffset = nil
       plannedOffsets = Array(stride(from: pageSize, to: count, by: pageSize))
       nextQuery = nil
       return
     }
+    if let count, let previous = previousCount, count < previous {
+      let lost = previous - count
+      if offset > 0, lost < pageSize {
+        // Records before this page were deleted, so the page began `lost` records later than
+        // planned: read the page just before it, where those records are now.
+        previousCount = count
+        stepsBack += 1
+        nextQuery = pageQuery(offset: max(0, offset - lost))
+        return
+      }
+      passChanged = true
+    }
+    previousCount = count ?? previousCount
     switch envelope["next"] {
     case .string(let link)?:
       nextQuery = followedQuery(link)
@@ -139,27 +184,52 @@ final class APIListReader: RecordReader {
     case nil:
       // Endpoints without `next`: step the offset until it reaches `count`.
       let nextOffset = offset + pageSize
-      if results.isEmpty || nextOffset >= (count ?? 0) {
-        nextQuery = nil
-      } else {
-        nextQuery = filter + [("limit", String(pageSize)), ("offset", String(nextOffset))]
-      }
+      nextQuery =
+        results.isEmpty || nextOffset >= (count ?? 0) ? nil : pageQuery(offset: nextOffset)
+    }
+    if nextQuery == nil, passChanged {
+      passChanged = false
+      readAgain(from: 0)
     }
   }
 
+  /// Keeps the first `count` and the latest one that differs from it, for the report.
+  private func noteCount(_ count: Int) {
+    guard let first = firstCount else {
+      firstCount = count
+      return
+    }
+    if count != first || countChange != nil { countChange = (first, count) }
+  }
+
+  private static func count(of envelope: JSONObject) -> Int? {
+    envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
+  }
+
+  /// Starts reading again in order from `offset`, unless `maximumRereads` passes were read again
+  /// already.
+  private func readAgain(from offset: Int) {
+    guard rereads < Self.maximumRereads else {
+      unsettled = true
+      return
+    }
+    rereads += 1
+    inOrder = true
+    previousCount = nil
+    nextQuery = pageQuery(offset: offset)
+  }
+
   /// Fetches the next `concurrency` planned pages at once and buffers their records in order.
-  /// After the last planned page, a pass whose `count` changed is read again from the start,
-  /// because records created or deleted during it can have shifted past a page boundary.
+  /// After the last planned page, a pass in which `count` changed is read again in order, from
+  /// the page before the first one that changed, stepped back by the records deleted meanwhile.
   private func fetchPlannedPages() throws(ReaderFailure) {
     let offsets = Array(plannedOffsets.prefix(concurrency))
     plannedOffsets.removeFirst(offsets.count)
-    let queries = offsets.map { offset in
-      filter + [("limit", String(pageSize)), ("offset", String(offset))]
-    }
+    let queries = offsets.map(pageQuery(offset:))
     let pages = PageFetcher(client: client, threads: concurrency).fetch("/\(resource)", queries)
     buffered = []
     bufferedIndex = 0
-    for page in pages {
+    for (offset, page) in zip(offsets, pages) {
       let value: JSONValue
       do {
         value = try page.get()
@@ -168,12 +238,15 @@ final class APIListReader: RecordReader {
       }
       let (envelope, results) = try parse(value)
       buffered += results
-      let count = envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
-      if count != passCount { countDrifted = true }
+      guard let count = Self.count(of: envelope) else { continue }
+      noteCount(count)
+      if count != passCount {
+        firstChangedOffset = min(firstChangedOffset ?? offset, offset)
+        lowestCount = min(lowestCount, count)
+      }
     }
-    if plannedOffsets.isEmpty && countDrifted && rereads < Self.maximumRereads {
-      rereads += 1
-      nextQuery = filter + [("limit", String(pageSize))]
+    if plannedOffsets.isEmpty, let changed = firstChangedOffset {
+      readAgain(from: max(0, changed - pageSize - (passCount - lowestCount)))
     }
   }
 

@@ -33,15 +33,16 @@ final class APIReadStepRunner {
     base.apiReader = reader
     // The closure captures no `self`, because `base` keeping this runner alive would keep the
     // state file, and with it the run's lock, open after the run.
-    base.beforeFinishing = { [client, source] report in
+    base.beforeFinishing = { [client, source, observer = base.observer, name = step.name] report in
       Self.count(client.statistics, since: before, into: &report)
       if reader.duplicates > 0 {
         report.notes.append(
           "\(reader.duplicates) records came twice while paging and were written once")
       }
-      if reader.rereads > 0 {
-        report.notes.append(
-          "the record count changed during the read, so it was read again \(reader.rereads) times")
+      if let change = reader.countChange {
+        let note = Self.driftNote(change, reader: reader)
+        report.notes.append(note)
+        observer?.warning("step '\(name)': \(note)")
       }
       if source.since != nil {
         report.notes.append(
@@ -61,6 +62,29 @@ final class APIReadStepRunner {
       try storeWatermark(reader)
     }
     return report
+  }
+
+  /// Describes how `count` moved during the read and what the reader read again for it.
+  static func driftNote(_ change: (from: Int, to: Int), reader: APIListReader) -> String {
+    var note =
+      "the record count changed from \(grouped(change.from)) to \(grouped(change.to)) during the read"
+    var again: [String] = []
+    if reader.rereads > 0 {
+      again.append(
+        "\(reader.rereads) \(reader.rereads == 1 ? "pass" : "passes") from the first page that moved"
+      )
+    }
+    if reader.stepsBack > 0 {
+      again.append(
+        "\(reader.stepsBack) \(reader.stepsBack == 1 ? "page" : "pages") before a shrunken page")
+    }
+    if !again.isEmpty { note += "; read again: " + again.joined(separator: " and ") }
+    if reader.unsettled {
+      note +=
+        "; it was still changing after \(APIListReader.maximumRereads) passes, so records "
+        + "created or deleted meanwhile can be missing: run the export again when it is quiet"
+    }
+    return note
   }
 
   private static func count(
