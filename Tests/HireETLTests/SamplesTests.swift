@@ -46,3 +46,44 @@ import Testing
     if sample.rejects.isEmpty { #expect(!folder.exists("rejects")) }
   }
 }
+
+/// `Samples/nightly-export.yaml`, run twice on a copy: the first run writes every record of
+/// all eight resources, and the second only a header, because nothing changed in between.
+@Suite struct NightlyExportSampleTests {
+  /// Returns the files under `warehouse/`, one folder a run, by run folder and file name.
+  private func warehouse(_ folder: TemporaryFolder) throws -> [String: [String: String]] {
+    var runs: [String: [String: String]] = [:]
+    let manager = FileManager.default
+    for run in try manager.contentsOfDirectory(atPath: folder.path("warehouse")) {
+      for name in try manager.contentsOfDirectory(atPath: folder.path("warehouse/\(run)")) {
+        runs[run, default: [:]][name] = folder.read("warehouse/\(run)/\(name)")
+      }
+    }
+    return runs
+  }
+
+  @Test func nightlyExportWritesChangesOnly() throws {
+    let folder = TemporaryFolder()
+    try FileManager.default.copyItem(
+      atPath: SamplesTests.samples.appendingPathComponent("nightly-export.yaml").path,
+      toPath: folder.path("nightly-export.yaml"))
+    let first = runCommandLine(["run", folder.path("nightly-export.yaml"), "-q"])
+    #expect(first.status == 0, "\(first.error)")
+    let firstRun = try #require(try warehouse(folder).first?.value)
+    let dataFiles = firstRun.keys.filter { !$0.hasSuffix(".manifest.json") }
+    #expect(dataFiles.count == 9)
+    #expect(firstRun.count == 18)
+    let candidates = try #require(firstRun["candidates.csv"])
+    #expect(candidates.split(separator: "\n").count == 201)
+    #expect(candidates.hasPrefix("id,first_name,last_name,email,phone,opening,stage,source,"))
+    #expect(firstRun["openings-feed.xml"]?.contains("<source>") == true)
+
+    let second = runCommandLine(["run", folder.path("nightly-export.yaml"), "-q"])
+    #expect(second.status == 0, "\(second.error)")
+    let runs = try warehouse(folder)
+    #expect(runs.count == 2)
+    let secondRun = try #require(runs.values.first { $0["candidates.csv"] != candidates })
+    #expect(secondRun["candidates.csv"]?.split(separator: "\n").count == 1)
+    #expect(secondRun["todos.jsonl"] == "")
+  }
+}

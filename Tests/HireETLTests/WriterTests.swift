@@ -16,10 +16,10 @@ private func record(_ fields: [(String, String?)]) -> OutputRecord {
 /// file's text and the problems the writer returned.
 private func written(
   _ records: [OutputRecord], fileName: String = "out.txt",
-  makeWriter: (OutputFile) -> RecordWriter
+  makeWriter: (OutputFile) throws -> RecordWriter
 ) throws -> (text: String?, problems: [RecordProblem]) {
   let folder = TemporaryFolder()
-  let writer = makeWriter(try OutputFile(path: folder.path(fileName)))
+  let writer = try makeWriter(try OutputFile(path: folder.path(fileName)))
   var problems: [RecordProblem] = []
   for record in records {
     if let problem = try writer.write(record) { problems.append(problem) }
@@ -36,8 +36,15 @@ private func csv(
   _ records: [OutputRecord], delimiter: Character = ",", excelSafe: Bool = false
 ) throws -> (text: String?, problems: [RecordProblem]) {
   try written(records) {
-    CSVRecordWriter(file: $0, delimiter: delimiter.asciiValue!, excelSafe: excelSafe)
+    try CSVRecordWriter(file: $0, delimiter: delimiter.asciiValue!, excelSafe: excelSafe)
   }
+}
+
+/// Writes records with a CSV writer whose columns start as `columns` and grow.
+private func growingCSV(_ records: [OutputRecord], columns: [String]) throws -> String? {
+  try written(records) {
+    try CSVRecordWriter(file: $0, expectedColumns: columns, growingColumns: true)
+  }.text
 }
 
 /// One text cell and how the CSV writer must write it.
@@ -122,6 +129,41 @@ private let csvCellCases: [CSVCellCase] = [
     output.values[4] = object
     let result = try csv([output])
     #expect(result.text == "n,i,b,d,j\n,42,false,1.50,\"{\"\"a\"\":1}\"\n")
+  }
+
+  @Test func growingCSVKeepsSchemaOrder() throws {
+    let reordered = record([("city", "Bergen"), ("id", "2"), ("name", "Bob")])
+    let text = try growingCSV(
+      [record([("id", "1"), ("name", "Ada")]), reordered], columns: ["id", "name", "city"])
+    #expect(text == "id,name,city\n1,Ada,\n2,Bob,Bergen\n")
+  }
+
+  @Test func growingCSVPadsEarlierRows() throws {
+    var nested = OutputRecord(names: ["id", "extra"])
+    nested.setText(0, "2")
+    nested.values[1] = nested.storeJSON(.object(["k": .array([.number("1")])]))
+    let records = [
+      record([("id", "1"), ("name", "Ada")]), nested, record([("id", "3"), ("late", "x, y")]),
+    ]
+    let text = try growingCSV(records, columns: ["id", "name"])
+    let expected = [
+      "id,name,extra,late", "1,Ada,,", #"2,,"{""k"":[1]}","#, #"3,,,"x, y""#,
+    ]
+    #expect(text == expected.joined(separator: "\n") + "\n")
+  }
+
+  @Test func growingCSVWithoutRecords() throws {
+    #expect(try growingCSV([], columns: ["id", "name"]) == "id,name\n")
+  }
+
+  @Test func growingCSVSpoolsManyRows() throws {
+    let records = (0..<50_000).map {
+      record([("id", String($0)), ("note", "line \($0)\nof a note")])
+    }
+    let text = try #require(try growingCSV(records, columns: ["id", "note"]))
+    #expect(text.hasPrefix("id,note\n0,\"line 0\nof a note\"\n"))
+    #expect(text.hasSuffix("49999,\"line 49999\nof a note\"\n"))
+    #expect(text.utf8.count > 1 << 20)
   }
 
   @Test func csvNewFieldRejected() throws {

@@ -22,6 +22,9 @@ public struct APISettings: Sendable {
   public var timeoutSeconds: Double = 30
   public var retries = 5
   public var pageSize = 100
+  /// Candidates, with their related records, that an embedded sandbox generates when its data
+  /// file is new; nil starts it empty.
+  public var sandboxSeed: Int?
 }
 
 /// One entry of `steps:`.

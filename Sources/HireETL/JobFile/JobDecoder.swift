@@ -3,7 +3,7 @@ public enum JobDecoder {
   static let topKeys = ["version", "name", "state", "api", "steps"]
   static let apiKeys = [
     "base_url", "api_key", "api_key_file", "rate_limit", "burst", "concurrency", "timeout",
-    "retries", "page_size",
+    "retries", "page_size", "sandbox_seed",
   ]
   static let stepKeys = ["name", "read", "key", "map", "validate", "write", "rejects"]
   static let readKeys = [
@@ -11,12 +11,15 @@ public enum JobDecoder {
     "duplicate_columns", "field_size_limit", "preset", "record", "fields", "resource", "filter",
     "since", "namespaces", "html_entities", "strip_control_chars", "huge",
   ]
-  static let writeKeys = ["path", "format", "excel_safe", "delimiter", "resource", "mode", "batch_size"]
+  static let writeKeys = [
+    "path", "format", "excel_safe", "delimiter", "resource", "mode", "batch_size",
+  ]
   /// The newest job file version this build understands.
   public static let supportedVersion = 1
 
   /// Loads and checks the job file at `path`.
-  public static func load(path: String, environment: [String: String]) throws(JobFileErrors) -> Job {
+  public static func load(path: String, environment: [String: String]) throws(JobFileErrors) -> Job
+  {
     let bytes: [UInt8]
     do {
       bytes = try readWholeFile(path)
@@ -27,7 +30,9 @@ public enum JobDecoder {
     do {
       root = try YAMLLoader.load(bytes)
     } catch {
-      throw JobFileErrors(errors: [JobFileError(file: path, mark: error.mark, message: error.message)])
+      throw JobFileErrors(errors: [
+        JobFileError(file: path, mark: error.mark, message: error.message)
+      ])
     }
     let reader = JobNodeReader(file: path, variables: Variables(environment: environment))
     let job = decode(root, path: path, reader: reader)
@@ -82,9 +87,10 @@ public enum JobDecoder {
     let folder = FileSystem.folder(of: path)
     let defaultName = Self.baseName(of: path)
     let name = reader.string(top["name"]?.value, "name") ?? defaultName
-    let state = reader.string(top["state"]?.value, "state").map {
-      FileSystem.resolve($0, against: folder)
-    } ?? FileSystem.resolve(".hire-etl/\(name).sqlite", against: folder)
+    let state =
+      reader.string(top["state"]?.value, "state").map {
+        FileSystem.resolve($0, against: folder)
+      } ?? FileSystem.resolve(".hire-etl/\(name).sqlite", against: folder)
     let api = top["api"].flatMap { decodeAPI($0.value, reader: reader) }
     guard let stepsEntry = top["steps"] else {
       reader.fail(root.mark, "the job file has no `steps:`; add at least one step")
@@ -101,7 +107,9 @@ public enum JobDecoder {
         continue
       }
       if let earlier = seen[step.name] {
-        reader.fail(step.mark, "a step named '\(step.name)' already exists (at \(earlier)); step names must be unique")
+        reader.fail(
+          step.mark,
+          "a step named '\(step.name)' already exists (at \(earlier)); step names must be unique")
       }
       seen[step.name] = step.mark
       steps.append(step)
@@ -160,11 +168,22 @@ public enum JobDecoder {
         reader.fail(node.mark, "rate_limit must look like 5/s or 300/min")
       }
     }
-    settings.burst = reader.integer(entries["burst"]?.value, "burst", range: 1...10_000) ?? settings.burst
+    settings.burst =
+      reader.integer(entries["burst"]?.value, "burst", range: 1...10_000) ?? settings.burst
     settings.concurrency =
-      reader.integer(entries["concurrency"]?.value, "concurrency", range: 1...64) ?? settings.concurrency
-    settings.retries = reader.integer(entries["retries"]?.value, "retries", range: 0...100) ?? settings.retries
-    settings.pageSize = reader.integer(entries["page_size"]?.value, "page_size", range: 1...100) ?? settings.pageSize
+      reader.integer(entries["concurrency"]?.value, "concurrency", range: 1...64)
+      ?? settings.concurrency
+    settings.retries =
+      reader.integer(entries["retries"]?.value, "retries", range: 0...100) ?? settings.retries
+    settings.pageSize =
+      reader.integer(entries["page_size"]?.value, "page_size", range: 1...100) ?? settings.pageSize
+    if let node = entries["sandbox_seed"]?.value {
+      settings.sandboxSeed = reader.integer(node, "sandbox_seed", range: 0...100_000)
+      if baseURL != "sandbox" {
+        reader.fail(
+          node.mark, "sandbox_seed needs `base_url: sandbox`; remove it for a real account")
+      }
+    }
     if let node = entries["timeout"]?.value, let text = reader.string(node, "timeout") {
       if let seconds = parseDuration(text) {
         settings.timeoutSeconds = seconds

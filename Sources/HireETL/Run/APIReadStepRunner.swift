@@ -33,8 +33,15 @@ final class APIReadStepRunner {
     base.apiReader = reader
     // The closure captures no `self`, because `base` keeping this runner alive would keep the
     // state file, and with it the run's lock, open after the run.
-    base.beforeFinishing = { [client, source, observer = base.observer, name = step.name] report in
+    base.beforeFinishing = {
+      [client, source, observer = base.observer, name = step.name, weak base] report in
       Self.count(client.statistics, since: before, into: &report)
+      for column in base?.csvExportWriter?.addedColumns ?? [] {
+        let note =
+          "field '\(column)' is not in the API's schema of \(source.resource); it has a column of its own"
+        report.notes.append(note)
+        observer?.warning("step '\(name)': \(note)")
+      }
       if reader.duplicates > 0 {
         report.notes.append(
           "\(reader.duplicates) records came twice while paging and were written once")
@@ -54,7 +61,7 @@ final class APIReadStepRunner {
     if !base.options.dryRun, let outputPath = base.outputPath, outputPath != "-" {
       let manifest = ExportManifest(
         resource: source.resource, step: step.name, runID: base.run.id, rows: report.written,
-        columns: base.mapper.outputNames ?? reader.fieldNames,
+        columns: base.mapper.outputNames ?? base.csvExportWriter?.header ?? reader.fieldNames,
         watermark: reader.latestChange?.text)
       try manifest.write(besides: outputPath)
     }

@@ -32,7 +32,8 @@ public enum Runner {
         running = runner
         if case .api(let source) = step.input {
           guard let writer else {
-            throw .jobFile("step '\(step.name)' reads from the API, so the job needs an `api:` block")
+            throw .jobFile(
+              "step '\(step.name)' reads from the API, so the job needs an `api:` block")
           }
           let readRunner = APIReadStepRunner(base: runner, source: source, connection: writer)
           report.steps.append(try readRunner.execute())
@@ -59,7 +60,8 @@ public enum Runner {
         report.error = message
       case .interrupted:
         report.exitStatus = 130
-        report.error = "interrupted; files being written were discarded, so running the job again starts clean"
+        report.error =
+          "interrupted; files being written were discarded, so running the job again starts clean"
       }
     }
     report.finishedAt = RunIdentity.now().startedAt
@@ -115,6 +117,7 @@ public enum Runner {
     var configuration = SandboxConfiguration()
     configuration.port = 0
     configuration.apiKey = api.apiKey ?? SandboxConfiguration.developmentAPIKey
+    configuration.seed = api.sandboxSeed
     // NOTE: a dry run keeps the sandbox in memory so that nothing beside the state changes. So
     // it starts empty instead of with the records of earlier runs.
     if !options.dryRun { configuration.dataPath = sandboxDataPath(for: job) }

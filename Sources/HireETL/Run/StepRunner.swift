@@ -20,11 +20,14 @@ final class StepRunner {
   var apiReader: APIListReader?
   /// Adds counts that only the caller has, such as API requests, before the step is reported.
   var beforeFinishing: ((inout StepReport) -> Void)?
+  /// The CSV writer of an export without `map`, whose columns can grow past the schema's.
+  private(set) var csvExportWriter: CSVRecordWriter?
   /// The expanded path of the output file, once `openWriter` opened it.
   private(set) var outputPath: String?
   private var keysSized = false
 
-  init(step: Step, input: FileInput, options: RunOptions, run: RunIdentity, observer: RunObserver?) {
+  init(step: Step, input: FileInput, options: RunOptions, run: RunIdentity, observer: RunObserver?)
+  {
     self.step = step
     self.input = input
     self.options = options
@@ -101,8 +104,18 @@ final class StepRunner {
       let file = try OutputFile(path: path)
       switch target.format {
       case .csv:
+        if case .api(let source) = step.input, mapper.outputNames == nil {
+          // An export without `map`: the columns of the resource's schema, in its order, and a
+          // column of its own for any other field the API sends.
+          let writer = try CSVRecordWriter(
+            file: file, delimiter: target.delimiter, excelSafe: target.excelSafe,
+            expectedColumns: SandboxResource(rawValue: source.resource)?.fieldNames ?? [],
+            growingColumns: true)
+          csvExportWriter = writer
+          return writer
+        }
         let columns = mapper.outputNames.map { validator?.completedNames($0) ?? $0 }
-        return CSVRecordWriter(
+        return try CSVRecordWriter(
           file: file, delimiter: target.delimiter, excelSafe: target.excelSafe,
           expectedColumns: columns)
       case .xml:
@@ -118,7 +131,8 @@ final class StepRunner {
   private func process(
     _ reader: RecordReader, writer: RecordWriter?, rejects: RejectsWriter?, started: Double
   ) throws(RunAbort) {
-    var output = OutputRecord(names: validator?.completedNames(mapper.outputNames ?? []) ?? mapper.outputNames ?? [])
+    var output = OutputRecord(
+      names: validator?.completedNames(mapper.outputNames ?? []) ?? mapper.outputNames ?? [])
     var problems: [RecordProblem] = []
     var lastProgress = started
     while true {
@@ -209,7 +223,8 @@ final class StepRunner {
         for (position, column) in (keyColumns ?? []).enumerated() {
           if position > 0 { keyBytes.append(0x1F) }
           guard column < cells.count else { continue }
-          let part = ValueConversion.asciiTrimmed(UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)]))
+          let part = ValueConversion.asciiTrimmed(
+            UnsafeRawBufferPointer(rebasing: buffer[cells.range(column)]))
           if !part.isEmpty { empty = false }
           keyBytes.append(contentsOf: part)
         }
@@ -244,7 +259,8 @@ final class StepRunner {
   private func checkKeyBytes(empty: Bool, line: Int, problems: inout [RecordProblem]) {
     let keyName = step.key.joined(separator: " + ")
     if empty {
-      problems.append(RecordProblem(field: keyName, rule: "key", message: "the key (\(keyName)) is empty"))
+      problems.append(
+        RecordProblem(field: keyName, rule: "key", message: "the key (\(keyName)) is empty"))
       return
     }
     let earlier = keyBytes.withUnsafeBytes { keys.insert($0, line: line) }
@@ -317,7 +333,8 @@ final class StepRunner {
           + "listed here; see \(step.rejectsPath)")
     }
     for field in unknownFields {
-      let note = "output field '\(field)' is not part of \(validator!.schema.name); it is written as is"
+      let note =
+        "output field '\(field)' is not part of \(validator!.schema.name); it is written as is"
       report.notes.append(note)
       observer?.warning("step '\(step.name)': \(note)")
     }

@@ -74,9 +74,12 @@ public final class JSONLinesRecordWriter: RecordWriter {
   static func appendInteger<Sink: ByteSink>(_ number: Int, to out: inout Sink) {
     if number < 0 { out.appendByte(UInt8(ascii: "-")) }
     var magnitude = number.magnitude
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     var count = 0
     withUnsafeMutableBytes(of: &digits) { buffer in
       repeat {
@@ -137,17 +140,40 @@ public final class CSVRecordWriter: RecordWriter {
   /// The header written when no record comes, so an empty result still has its columns.
   private let expectedColumns: [String]?
 
+  /// Rows kept until `commit` when the columns can grow; nil when the first record sets them.
+  private var spool: RowSpool?
+  /// The position of each column, when the columns can grow.
+  private var columnIndex: [String: Int] = [:]
+  /// Columns added after `expectedColumns` for fields that no earlier record had.
+  public private(set) var addedColumns: [String] = []
+
+  /// With `growingColumns`, the header starts as `expectedColumns`, and a field that is not one
+  /// of the columns yet gets a column of its own at the end instead of rejecting its record. The
+  /// rows then wait in a temporary file until `commit`, which pads the rows written before a
+  /// column was added.
   public init(
     file: OutputFile, delimiter: UInt8 = UInt8(ascii: ","), excelSafe: Bool = false,
-    expectedColumns: [String]? = nil
-  ) {
+    expectedColumns: [String]? = nil, growingColumns: Bool = false
+  ) throws(WriterFailure) {
     self.file = file
     self.delimiter = delimiter
     self.excelSafe = excelSafe
     self.expectedColumns = expectedColumns
+    if growingColumns {
+      spool = try RowSpool(folder: FileSystem.folder(of: file.path), for: file.path)
+      columns = expectedColumns ?? []
+      for (index, name) in (expectedColumns ?? []).enumerated() { columnIndex[name] = index }
+    }
   }
 
+  /// The header of the file: final once every record was written.
+  public var header: [String] { columns ?? expectedColumns ?? [] }
+
   public func write(_ record: OutputRecord) throws(WriterFailure) -> RecordProblem? {
+    if let spool {
+      try spoolRow(record, into: spool)
+      return nil
+    }
     if columns == nil {
       columns = record.names
       line.removeAll(keepingCapacity: true)
@@ -162,7 +188,8 @@ public final class CSVRecordWriter: RecordWriter {
         if case .null = value { continue }
         return RecordProblem(
           field: name, rule: "csv_columns",
-          message: "\(name) is not one of the CSV file's columns, which were set by the first record")
+          message:
+            "\(name) is not one of the CSV file's columns, which were set by the first record")
       }
       cells[column] = Self.cellBytes(value, of: record)
     }
@@ -188,6 +215,29 @@ public final class CSVRecordWriter: RecordWriter {
     }
   }
 
+  /// Adds a column for each field of `record` that has none yet, and stores the row.
+  private func spoolRow(_ record: OutputRecord, into spool: RowSpool) throws(WriterFailure) {
+    var cells = [[UInt8]](repeating: [], count: columns!.count)
+    for (index, name) in record.names.enumerated() {
+      guard let value = record.values[index] else { continue }
+      let column: Int
+      if let known = columnIndex[name] {
+        column = known
+      } else {
+        column = columns!.count
+        columns!.append(name)
+        columnIndex[name] = column
+        addedColumns.append(name)
+        cells.append([])
+      }
+      cells[column] = Self.cellBytes(value, of: record)
+    }
+    line.removeAll(keepingCapacity: true)
+    appendRow(cells)
+    line.removeLast()
+    try spool.append(line, cells: cells.count)
+  }
+
   private func appendRow(_ cells: [[UInt8]]) {
     for (index, cell) in cells.enumerated() {
       if index > 0 { line.append(delimiter) }
@@ -197,14 +247,29 @@ public final class CSVRecordWriter: RecordWriter {
   }
 
   public func commit() throws(WriterFailure) {
-    if columns == nil, let expectedColumns {
+    if let spool, let columns {
+      line.removeAll(keepingCapacity: true)
+      appendRow(columns.map { Array($0.utf8) })
+      try file.write(line)
+      try spool.replay { (row, cells) throws(WriterFailure) in
+        line = row
+        // A row of c cells has c - 1 delimiters, and an empty row one cell.
+        line += repeatElement(delimiter, count: columns.count - max(cells, 1))
+        line.append(UInt8(ascii: "\n"))
+        try file.write(line)
+      }
+      self.spool = nil
+    } else if columns == nil, let expectedColumns {
       line.removeAll(keepingCapacity: true)
       appendRow(expectedColumns.map { Array($0.utf8) })
       try file.write(line)
     }
     try file.commit()
   }
-  public func discard() { file.discard() }
+  public func discard() {
+    spool = nil
+    file.discard()
+  }
 }
 
 /// CSV field quoting shared by the CSV writer and the rejects file.
