@@ -5,12 +5,13 @@ import Testing
 
 @testable import HireETL
 
-/// Writes a job with one step a resource, each exporting it whole to `out/<resource>.jsonl`.
+/// Writes a job with one step a resource, each exporting to `out/<resource>.jsonl` the records
+/// changed since the last run (all of them on the first run).
 private func writeExportAllJob(_ fixture: ExportFixture) {
   let steps = apiResources.map { resource in
     """
       - name: \(resource)
-        read: { resource: \(resource) }
+        read: { resource: \(resource), since: last_run }
         write: { path: out/\(resource).jsonl }
     """
   }
@@ -93,6 +94,17 @@ private final class CandidateCreator: Sendable {
       #expect(Set(exported) == Set(expected), "\(resource)")
       if resource == "candidates" { #expect(exported.count == 10_000) }
     }
+
+    // Five candidates change; the next `since: last_run` run writes exactly those five.
+    let changed = ["17", "2048", "5000", "7777", "9999"]
+    let client = try fixture.client
+    for id in changed {
+      _ = try client.patch("/candidates/\(id)", body: .object(["phone": .string("555-0100")]))
+    }
+    let second = fixture.run()
+    #expect(second.status == 0, "\(second.error)")
+    #expect(try exportedIDs(fixture, "candidates").sorted() == changed.sorted())
+    #expect(try exportedIDs(fixture, "todos") == [])
   }
 
   /// Candidates created during the export come at most once, and every record that was there
