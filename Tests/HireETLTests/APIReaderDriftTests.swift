@@ -36,12 +36,16 @@ final class ChangingListTransport: HTTPTransport {
 
   private let state: Mutex<List>
   private let links: Bool
+  /// The most records a page holds, whatever `limit` asks for.
+  private let largestPage: Int
   private let change: @Sendable (inout List) -> Void
   let initialIDs: Set<Int>
 
   init(
-    records: Int, order: Order, links: Bool, change: @escaping @Sendable (inout List) -> Void
+    records: Int, order: Order, links: Bool, largestPage: Int = 100,
+    change: @escaping @Sendable (inout List) -> Void
   ) {
+    self.largestPage = largestPage
     let ids = order == .oldestFirst ? Array(1...records) : Array((1...records).reversed())
     state = Mutex(List(ids: ids, nextID: records + 1, order: order))
     initialIDs = Set(ids)
@@ -62,6 +66,7 @@ final class ChangingListTransport: HTTPTransport {
       if pair.first == "offset" { offset = Int(pair[1]) ?? 0 }
       if pair.first == "limit" { limit = Int(pair[1]) ?? 100 }
     }
+    limit = min(limit, largestPage)
     let ids = state.withLock { list in
       list.requests += 1
       change(&list)
@@ -161,6 +166,20 @@ private func readIDs(_ reader: APIListReader) throws -> [Int] {
       #expect(transport.requests == 10)
       #expect(listReader.countChange == nil)
       #expect(listReader.rereads == 0 && listReader.stepsBack == 0)
+    }
+  }
+
+  /// A server whose pages hold fewer records than `limit` asks for still gives every record.
+  @Test func smallerServerPagesAreFollowed() throws {
+    for links in [false, true] {
+      for concurrency in [1, 4] {
+        let transport = ChangingListTransport(
+          records: 95, order: .oldestFirst, links: links, largestPage: 7
+        ) { _ in }
+        let ids = try readIDs(try reader(transport, concurrency: concurrency))
+        #expect(ids == Array(1...95), "links \(links), concurrency \(concurrency)")
+        #expect(transport.requests == 14, "links \(links), concurrency \(concurrency)")
+      }
     }
   }
 

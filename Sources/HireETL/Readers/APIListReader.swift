@@ -34,6 +34,9 @@ final class APIListReader: RecordReader {
   private var passCount = 0
   /// The lowest offset of a concurrent page whose `count` differed from `passCount`.
   private var firstChangedOffset: Int?
+  /// The offsets between pages of the concurrent pass: the page size, or less when the server's
+  /// first page held fewer records than requested.
+  private var pageStep = 1
   /// The lowest `count` of the concurrent pass.
   private var lowestCount = 0
   /// The `count` of the page read before, when reading in order.
@@ -154,12 +157,14 @@ final class APIListReader: RecordReader {
     let count = Self.count(of: envelope)
     let offset = query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? 0
     if let count { noteCount(count) }
-    if offset == 0, !inOrder, concurrency > 1, let count, count > pageSize, !results.isEmpty {
+    if offset == 0, !inOrder, concurrency > 1, let count, count > results.count, !results.isEmpty {
       // Once `count` is known, the remaining pages are fetched by offset, several at a time.
       passCount = count
       lowestCount = count
       firstChangedOffset = nil
-      plannedOffsets = Array(stride(from: pageSize, to: count, by: pageSize))
+      // A server that returns fewer records than `limit` asks for has smaller pages.
+      pageStep = min(pageSize, results.count)
+      plannedOffsets = Array(stride(from: pageStep, to: count, by: pageStep))
       nextQuery = nil
       return
     }
@@ -182,8 +187,9 @@ final class APIListReader: RecordReader {
     case .some:
       nextQuery = nil
     case nil:
-      // Endpoints without `next`: step the offset until it reaches `count`.
-      let nextOffset = offset + pageSize
+      // Endpoints without `next`: step the offset until it reaches `count`, by the records the
+      // page held, in case the server returns fewer than `limit` asks for.
+      let nextOffset = offset + results.count
       nextQuery =
         results.isEmpty || nextOffset >= (count ?? 0) ? nil : pageQuery(offset: nextOffset)
     }
@@ -246,7 +252,7 @@ final class APIListReader: RecordReader {
       }
     }
     if plannedOffsets.isEmpty, let changed = firstChangedOffset {
-      readAgain(from: max(0, changed - pageSize - (passCount - lowestCount)))
+      readAgain(from: max(0, changed - pageStep - (passCount - lowestCount)))
     }
   }
 
