@@ -38,14 +38,17 @@ final class ChangingListTransport: HTTPTransport {
   private let links: Bool
   /// The most records a page holds, whatever `limit` asks for.
   private let largestPage: Int
+  /// Whether the envelope has `count`.
+  private let sendsCount: Bool
   private let change: @Sendable (inout List) -> Void
   let initialIDs: Set<Int>
 
   init(
-    records: Int, order: Order, links: Bool, largestPage: Int = 100,
+    records: Int, order: Order, links: Bool, largestPage: Int = 100, sendsCount: Bool = true,
     change: @escaping @Sendable (inout List) -> Void
   ) {
     self.largestPage = largestPage
+    self.sendsCount = sendsCount
     let ids = order == .oldestFirst ? Array(1...records) : Array((1...records).reversed())
     state = Mutex(List(ids: ids, nextID: records + 1, order: order))
     initialIDs = Set(ids)
@@ -73,7 +76,7 @@ final class ChangingListTransport: HTTPTransport {
       return list.ids
     }
     let page = ids.dropFirst(offset).prefix(limit).map { "{\"id\":\($0)}" }
-    var body = "{\"count\":\(ids.count),"
+    var body = sendsCount ? "{\"count\":\(ids.count)," : "{"
     if links {
       let next =
         offset + limit < ids.count
@@ -180,6 +183,18 @@ private func readIDs(_ reader: APIListReader) throws -> [Int] {
         #expect(ids == Array(1...95), "links \(links), concurrency \(concurrency)")
         #expect(transport.requests == 14, "links \(links), concurrency \(concurrency)")
       }
+    }
+  }
+
+  /// Without `count` or `next`, pages are read until one comes back empty.
+  @Test func envelopeWithoutCountIsReadToTheEnd() throws {
+    for concurrency in [1, 4] {
+      let transport = ChangingListTransport(
+        records: 95, order: .oldestFirst, links: false, sendsCount: false
+      ) { _ in }
+      let ids = try readIDs(try reader(transport, concurrency: concurrency))
+      #expect(ids == Array(1...95), "concurrency \(concurrency)")
+      #expect(transport.requests == 11, "concurrency \(concurrency)")
     }
   }
 

@@ -189,9 +189,10 @@ final class APIListReader: RecordReader {
     case nil:
       // Endpoints without `next`: step the offset until it reaches `count`, by the records the
       // page held, in case the server returns fewer than `limit` asks for.
+      // Without `count` either, the first empty page ends the list.
       let nextOffset = offset + results.count
-      nextQuery =
-        results.isEmpty || nextOffset >= (count ?? 0) ? nil : pageQuery(offset: nextOffset)
+      let done = results.isEmpty || count.map { nextOffset >= $0 } ?? false
+      nextQuery = done ? nil : pageQuery(offset: nextOffset)
     }
     if nextQuery == nil, passChanged {
       passChanged = false
