@@ -15,7 +15,7 @@ extension APIStepRunner {
     var outcomes = [WriteOutcome](repeating: .notSent, count: batch.count)
     var abort: APIError?
     do throws(APIError) {
-      abort = try sendAndReconcile(batch, outcomes: &outcomes)
+      abort = try sendAndReconcile(batch, sentAt: wallClockMilliseconds(), outcomes: &outcomes)
     } catch {
       abort = error
     }
@@ -32,15 +32,15 @@ extension APIStepRunner {
 
   /// Fills `outcomes`: looks up the creates left over from an earlier run, sends the rest, and
   /// looks up the creates whose outcome is unknown before sending them again. Returns the error
-  /// that stops the run, if one came.
+  /// that stops the run, if one came. `sentAt` is the wall-clock time before the first request.
   private func sendAndReconcile(
-    _ batch: [PendingWrite], outcomes: inout [WriteOutcome]
+    _ batch: [PendingWrite], sentAt: Int64, outcomes: inout [WriteOutcome]
   ) throws(APIError) -> APIError? {
     let reconciler = CreateReconciler(client: client, resource: target.resource, pageSize: pageSize)
     var toSend: [Int] = []
     for (index, item) in batch.enumerated() {
-      if item.existingID == nil, leftoverKeys.contains(item.key),
-        let id = try adopt(item, reconciler)
+      if item.existingID == nil, let started = leftoverStarts[item.key],
+        let id = try adopt(item, sentAt: started, reconciler)
       {
         outcomes[index] = .written(id: id)
       } else {
@@ -65,7 +65,7 @@ extension APIStepRunner {
       if let abort { return abort }
       toSend = []
       for index in unknown {
-        if let id = try adopt(batch[index], reconciler) {
+        if let id = try adopt(batch[index], sentAt: sentAt, reconciler) {
           outcomes[index] = .written(id: id)
         } else {
           toSend.append(index)
@@ -75,11 +75,11 @@ extension APIStepRunner {
     return nil
   }
 
-  private func adopt(_ item: PendingWrite, _ reconciler: CreateReconciler) throws(APIError)
-    -> Int64?
-  {
+  private func adopt(
+    _ item: PendingWrite, sentAt: Int64, _ reconciler: CreateReconciler
+  ) throws(APIError) -> Int64? {
     guard case .object(let body) = item.body,
-      let id = try reconciler.find(body, excluding: takenIDs)
+      let id = try reconciler.find(body, excluding: takenIDs, sentAt: sentAt)
     else { return nil }
     takenIDs.insert(id)
     return id

@@ -23,7 +23,9 @@ final class APIStepRunner {
   let maximumRounds: Int
   var pending: [PendingWrite] = []
   /// Keys with a marker from an earlier run, whose create may have happened.
-  var leftoverKeys: Set<String> = []
+  /// When each create left unsettled by an earlier run was sent, in milliseconds since 1970, by
+  /// source key.
+  var leftoverStarts: [String: Int64] = [:]
   /// Ids in the crosswalk for this step, which reconciling never adopts again.
   var takenIDs: Set<Int64> = []
 
@@ -95,7 +97,9 @@ final class APIStepRunner {
 
   private func loadState() throws(RunAbort) {
     do {
-      leftoverKeys = Set(try state.inFlightMarkers(step: step.name).map(\.sourceKey))
+      for marker in try state.inFlightMarkers(step: step.name) {
+        leftoverStarts[marker.sourceKey] = marker.startedAt
+      }
       takenIDs = Set(try state.createdIDs(step: step.name).values)
     } catch {
       throw .failure(error.description)

@@ -6,10 +6,12 @@
 /// Candidates are listed with the `opening` filter and match on `email` (ignoring case), or on
 /// first and last name when the payload has no e-mail address. Records whose id is already in
 /// the crosswalk are passed over, so two source records with equal fields get two records.
+/// So are records whose `created_at` lies more than `clockSkew` before the create was sent,
+/// because the create cannot have made them.
 ///
-/// NOTE: a record made outside this job with the same fields can be adopted in place of one
-/// whose create never happened, because the list endpoints offer no field that distinguishes
-/// them.
+/// NOTE: a record made outside this job with the same fields, around the time of the create,
+/// can still be adopted in place of one whose create never happened, because the list
+/// endpoints offer no field that distinguishes them.
 struct CreateReconciler {
   let client: APIClient
   let resource: String
@@ -18,8 +20,15 @@ struct CreateReconciler {
   /// The maximum number of list pages read for one record.
   static let maximumPages = 1000
 
-  /// Returns the id of a record matching `body` that is not in `taken`, or nil when there is none.
-  func find(_ body: JSONObject, excluding taken: Set<Int64>) throws(APIError) -> Int64? {
+  /// The difference allowed between this machine's clock and the API's, in milliseconds.
+  static let clockSkew: Int64 = 10 * 60 * 1000
+
+  /// Returns the id of a record matching `body` that is not in `taken` and was not created
+  /// before `sentAt` (milliseconds since 1970, less `clockSkew`), or nil when there is none.
+  func find(_ body: JSONObject, excluding taken: Set<Int64>, sentAt: Int64) throws(APIError)
+    -> Int64?
+  {
+    let earliest = sentAt - Self.clockSkew
     var filter: [(String, String)] = []
     if resource == "candidates" {
       guard case .number(let opening)? = body["opening"] else { return nil }
@@ -42,6 +51,11 @@ struct CreateReconciler {
       for case .object(let record) in results {
         guard case .number(let text)? = record["id"], let id = Int64(text), !taken.contains(id)
         else { continue }
+        if let created = Self.string(record["created_at"]),
+          let milliseconds = ChangeTime.milliseconds(of: created), milliseconds < earliest
+        {
+          continue
+        }
         if matches(record, body) { return id }
       }
       offset += results.count
