@@ -4,8 +4,9 @@
 /// The filter is sent with every page. Where the envelope has `next` (openings, candidates), the
 /// reader follows it; elsewhere it steps `offset` by the page size until it reaches `count`. A
 /// record whose `id` came earlier is dropped, because records created or deleted during the read
-/// shift the offsets and can put one record on two pages. With `concurrency` above 1, the pages
-/// after the first are fetched by offset, that many at a time, once the first gave `count`.
+/// shift the offsets and can put one record on two pages. With `concurrency` above 1, once the
+/// first page gave `count`, the pages after it are fetched by offset with up to `concurrency`
+/// requests in flight, at most `2 * concurrency` pages ahead of the records returned.
 final class APIListReader: RecordReader {
   let resource: String
   private let client: APIClient
@@ -17,10 +18,11 @@ final class APIListReader: RecordReader {
   /// The query of the next page; nil once the last page was read.
   private var nextQuery: [(String, String)]?
   private var seenIDs: Set<String> = []
-  /// Pages fetched at once after the first page gave `count`.
+  /// The maximum number of requests in flight once the first page gave `count`.
   private let concurrency: Int
-  /// Offsets of the pages still to fetch concurrently; empty on the sequential path.
-  private var plannedOffsets: [Int] = []
+  /// The pages after the first of the current pass, fetched by offset on `concurrency` threads.
+  /// Nil on the sequential path and once every page was read.
+  private var pageStream: PageStream?
   /// The `count` of the first page of the current pass, which later pages are compared with.
   private var passCount: Int?
   /// Whether a page of the current pass gave another `count` than its first page.
@@ -68,13 +70,26 @@ final class APIListReader: RecordReader {
         yielded += 1
         return SourceRecord(line: yielded, number: yielded, content: .object(object))
       }
-      if !plannedOffsets.isEmpty {
-        try fetchPlannedPages()
+      if let stream = pageStream {
+        do {
+          try takePlannedPage(from: stream)
+        } catch {
+          // Releasing the stream stops its threads from starting more pages.
+          pageStream = nil
+          throw error
+        }
         continue
       }
       guard let query = nextQuery else { return nil }
       try fetch(query)
     }
+  }
+
+  /// Stops fetching pages ahead, for a read that ends early, and waits for the requests in
+  /// flight, so that none is sent or counted after this returns.
+  func stopFetching() {
+    pageStream?.stop()
+    pageStream = nil
   }
 
   /// Drops a repeated id and, under `since:`, a record not changed after the cutoff.
@@ -127,7 +142,12 @@ final class APIListReader: RecordReader {
       // Once `count` is known, the remaining pages are fetched by offset, several at a time.
       passCount = count
       countDrifted = false
-      plannedOffsets = Array(stride(from: pageSize, to: count, by: pageSize))
+      let queries = stride(from: pageSize, to: count, by: pageSize).map { offset in
+        filter + [("limit", String(pageSize)), ("offset", String(offset))]
+      }
+      pageStream = PageStream(
+        client: client, path: "/\(resource)", queries: queries, threads: concurrency,
+        lookAhead: 2 * concurrency)
       nextQuery = nil
       return
     }
@@ -147,34 +167,29 @@ final class APIListReader: RecordReader {
     }
   }
 
-  /// Fetches the next `concurrency` planned pages at once and buffers their records in order.
-  /// After the last planned page, a pass whose `count` changed is read again from the start,
-  /// because records created or deleted during it can have shifted past a page boundary.
-  private func fetchPlannedPages() throws(ReaderFailure) {
-    let offsets = Array(plannedOffsets.prefix(concurrency))
-    plannedOffsets.removeFirst(offsets.count)
-    let queries = offsets.map { offset in
-      filter + [("limit", String(pageSize)), ("offset", String(offset))]
-    }
-    let pages = PageFetcher(client: client, threads: concurrency).fetch("/\(resource)", queries)
-    buffered = []
-    bufferedIndex = 0
-    for page in pages {
-      let value: JSONValue
-      do {
-        value = try page.get()
-      } catch {
-        throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "\(error)")
+  /// Buffers the records of the next planned page, waiting until it arrived. After the last
+  /// planned page, a pass whose `count` changed is read again from the start, because records
+  /// created or deleted during it can have shifted past a page boundary.
+  private func takePlannedPage(from stream: PageStream) throws(ReaderFailure) {
+    guard let page = stream.next() else {
+      pageStream = nil
+      if countDrifted && rereads < Self.maximumRereads {
+        rereads += 1
+        nextQuery = filter + [("limit", String(pageSize))]
       }
-      let (envelope, results) = try parse(value)
-      buffered += results
-      let count = envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
-      if count != passCount { countDrifted = true }
+      return
     }
-    if plannedOffsets.isEmpty && countDrifted && rereads < Self.maximumRereads {
-      rereads += 1
-      nextQuery = filter + [("limit", String(pageSize))]
+    let value: JSONValue
+    do {
+      value = try page.get()
+    } catch {
+      throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "\(error)")
     }
+    let (envelope, results) = try parse(value)
+    buffered = results
+    bufferedIndex = 0
+    let count = envelope["count"].flatMap { Int(Mapper.text(of: $0)) }
+    if count != passCount { countDrifted = true }
   }
 
   private func parse(_ page: JSONValue) throws(ReaderFailure) -> (JSONObject, [JSONObject]) {

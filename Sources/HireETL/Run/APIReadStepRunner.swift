@@ -34,6 +34,8 @@ final class APIReadStepRunner {
     // The closure captures no `self`, because `base` keeping this runner alive would keep the
     // state file, and with it the run's lock, open after the run.
     base.beforeFinishing = { [client, source] report in
+      // A read cut short by `--limit` leaves pages fetched ahead.
+      reader.stopFetching()
       Self.count(client.statistics, since: before, into: &report)
       if reader.duplicates > 0 {
         report.notes.append(
@@ -48,7 +50,10 @@ final class APIReadStepRunner {
           "\(reader.unchanged) records not changed since the cutoff were skipped")
       }
     }
-    defer { countRequests(since: before, started: started) }
+    defer {
+      reader.stopFetching()
+      countRequests(since: before, started: started)
+    }
     let report = try base.execute()
     if !base.options.dryRun, let outputPath = base.outputPath, outputPath != "-" {
       let manifest = ExportManifest(
