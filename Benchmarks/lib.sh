@@ -143,3 +143,55 @@ bench_row() {
   done
   echo "$row |" >>"$BENCH_ROW_FILE"
 }
+
+# Start `hire-etl sandbox` in the background on a free port of 127.0.0.1, with its output in
+# LOG, and set SERVER_PID and PORT. The options are passed on to the sandbox, which must not
+# get --port. Stop it with bench_stop_sandbox, from an EXIT trap so that it stops whatever
+# the reason the script ends.
+# Usage: bench_start_sandbox LOG [SANDBOX OPTION...]
+bench_start_sandbox() {
+  local log=$1
+  shift
+  : >"$log"
+  "$HIRE_ETL" sandbox --port 0 "$@" >"$log" 2>&1 &
+  SERVER_PID=$!
+  PORT=""
+  local attempt
+  for ((attempt = 0; attempt < 100; attempt++)); do
+    PORT=$(sed -n 's|^sandbox listening on http://127.0.0.1:\([0-9]*\)/api/v2.*|\1|p' "$log")
+    if [[ -n "$PORT" ]]; then
+      return
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      cat "$log" >&2
+      bench_fail "hire-etl sandbox exited before it listened"
+    fi
+    sleep 0.1
+  done
+  bench_fail "hire-etl sandbox printed no listening line within 10 s (see $log)"
+}
+
+# Stop the sandbox started by bench_start_sandbox, if it still runs, and clear SERVER_PID.
+# Bash starts background commands with SIGINT ignored, so a SIGINT sent before the sandbox
+# installs its handler is lost: after 10 s without exiting, the sandbox gets SIGKILL.
+bench_stop_sandbox() {
+  if [[ -z "${SERVER_PID:-}" ]]; then
+    return
+  fi
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -INT "$SERVER_PID"
+    local attempt
+    for ((attempt = 0; attempt < 100; attempt++)); do
+      if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        break
+      fi
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "warning: the sandbox did not stop within 10 s of SIGINT; sending SIGKILL" >&2
+      kill -KILL "$SERVER_PID"
+    fi
+  fi
+  wait "$SERVER_PID" || true
+  SERVER_PID=""
+}

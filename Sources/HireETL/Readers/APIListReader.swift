@@ -3,8 +3,9 @@
 ///
 /// The filter is sent with every page. Where the envelope has `next` (openings, candidates), the
 /// reader follows it; elsewhere it steps `offset` by the page size until it reaches `count`. With
-/// `concurrency` above 1, the pages after the first are fetched by offset, that many at a time,
-/// once the first gave `count`.
+/// `concurrency` above 1, once the first page gave `count`, the pages after it are fetched by
+/// offset with up to `concurrency` requests in flight, at most `2 * concurrency` pages ahead of
+/// the records returned.
 ///
 /// Records created or deleted during the read move the others between pages, and the reader
 /// watches `count` to notice it. A record whose `id` came earlier is dropped, so a record moved
@@ -24,12 +25,16 @@ final class APIListReader: RecordReader {
   /// The query of the next page; nil once the last page was read.
   private var nextQuery: [(String, String)]?
   private var seenIDs: Set<String> = []
-  /// Pages fetched at once after the first page gave `count`.
+  /// The maximum number of requests in flight once the first page gave `count`.
   private let concurrency: Int
   /// Whether pages are read one after another only, as in a pass read again.
   private var inOrder = false
-  /// Offsets of the pages still to fetch concurrently; empty when reading in order.
-  private var plannedOffsets: [Int] = []
+  /// The pages after the first of the concurrent pass, fetched by offset on `concurrency`
+  /// threads. Nil when reading in order and once every page was read.
+  private var pageStream: PageStream?
+  /// The offset of each page of `pageStream`, and the position of the next one taken.
+  private var streamOffsets: [Int] = []
+  private var streamPosition = 0
   /// The `count` of the first page of the concurrent pass, which later pages are compared with.
   private var passCount = 0
   /// The lowest offset of a concurrent page whose `count` differed from `passCount`.
@@ -95,13 +100,26 @@ final class APIListReader: RecordReader {
         yielded += 1
         return SourceRecord(line: yielded, number: yielded, content: .object(object))
       }
-      if !plannedOffsets.isEmpty {
-        try fetchPlannedPages()
+      if let stream = pageStream {
+        do {
+          try takePlannedPage(from: stream)
+        } catch {
+          // Releasing the stream stops its threads from starting more pages.
+          pageStream = nil
+          throw error
+        }
         continue
       }
       guard let query = nextQuery else { return nil }
       try fetch(query)
     }
+  }
+
+  /// Stops fetching pages ahead, for a read that ends early, and waits for the requests in
+  /// flight, so that none is sent or counted after this returns.
+  func stopFetching() {
+    pageStream?.stop()
+    pageStream = nil
   }
 
   /// Drops a repeated id and, under `since:`, a record not changed after the cutoff.
@@ -164,7 +182,11 @@ final class APIListReader: RecordReader {
       firstChangedOffset = nil
       // A server that returns fewer records than `limit` asks for has smaller pages.
       pageStep = min(pageSize, results.count)
-      plannedOffsets = Array(stride(from: pageStep, to: count, by: pageStep))
+      streamOffsets = Array(stride(from: pageStep, to: count, by: pageStep))
+      streamPosition = 0
+      pageStream = PageStream(
+        client: client, path: "/\(resource)", queries: streamOffsets.map(pageQuery(offset:)),
+        threads: concurrency, lookAhead: 2 * concurrency)
       nextQuery = nil
       return
     }
@@ -226,34 +248,33 @@ final class APIListReader: RecordReader {
     nextQuery = pageQuery(offset: offset)
   }
 
-  /// Fetches the next `concurrency` planned pages at once and buffers their records in order.
-  /// After the last planned page, a pass in which `count` changed is read again in order, from
-  /// the page before the first one that changed, stepped back by the records deleted meanwhile.
-  private func fetchPlannedPages() throws(ReaderFailure) {
-    let offsets = Array(plannedOffsets.prefix(concurrency))
-    plannedOffsets.removeFirst(offsets.count)
-    let queries = offsets.map(pageQuery(offset:))
-    let pages = PageFetcher(client: client, threads: concurrency).fetch("/\(resource)", queries)
-    buffered = []
-    bufferedIndex = 0
-    for (offset, page) in zip(offsets, pages) {
-      let value: JSONValue
-      do {
-        value = try page.get()
-      } catch {
-        throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "\(error)")
+  /// Buffers the records of the next planned page, waiting until it arrived. After the last
+  /// planned page, a pass in which `count` changed is read again in order, from the page before
+  /// the first one that changed, stepped back by the records deleted meanwhile.
+  private func takePlannedPage(from stream: PageStream) throws(ReaderFailure) {
+    guard let page = stream.next() else {
+      pageStream = nil
+      if let changed = firstChangedOffset {
+        readAgain(from: max(0, changed - pageStep - (passCount - lowestCount)))
       }
-      let (envelope, results) = try parse(value)
-      buffered += results
-      guard let count = Self.count(of: envelope) else { continue }
-      noteCount(count)
-      if count != passCount {
-        firstChangedOffset = min(firstChangedOffset ?? offset, offset)
-        lowestCount = min(lowestCount, count)
-      }
+      return
     }
-    if plannedOffsets.isEmpty, let changed = firstChangedOffset {
-      readAgain(from: max(0, changed - pageStep - (passCount - lowestCount)))
+    let offset = streamOffsets[streamPosition]
+    streamPosition += 1
+    let value: JSONValue
+    do {
+      value = try page.get()
+    } catch {
+      throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "\(error)")
+    }
+    let (envelope, results) = try parse(value)
+    buffered = results
+    bufferedIndex = 0
+    guard let count = Self.count(of: envelope) else { return }
+    noteCount(count)
+    if count != passCount {
+      firstChangedOffset = min(firstChangedOffset ?? offset, offset)
+      lowestCount = min(lowestCount, count)
     }
   }
 

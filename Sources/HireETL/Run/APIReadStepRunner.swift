@@ -35,6 +35,8 @@ final class APIReadStepRunner {
     // state file, and with it the run's lock, open after the run.
     base.beforeFinishing = {
       [client, source, observer = base.observer, name = step.name, weak base] report in
+      // A read cut short by `--limit` leaves pages fetched ahead.
+      reader.stopFetching()
       Self.count(client.statistics, since: before, into: &report)
       for column in base?.csvExportWriter?.addedColumns ?? [] {
         let note =
@@ -56,7 +58,10 @@ final class APIReadStepRunner {
           "\(reader.unchanged) records not changed since the cutoff were skipped")
       }
     }
-    defer { countRequests(since: before, started: started) }
+    defer {
+      reader.stopFetching()
+      countRequests(since: before, started: started)
+    }
     let report = try base.execute()
     if !base.options.dryRun, let outputPath = base.outputPath, outputPath != "-" {
       let manifest = ExportManifest(
