@@ -197,6 +197,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(rejects.contains("ada@example.com"))
     #expect(rejects.contains("opening 999 does not exist"))
     #expect(result.error.contains("candidates.csv:2: rejected: opening 999 does not exist"))
+    #expect(result.error.contains("step 'candidates': read 1, valid 0, rejected 1,"))
     #expect(try fixture.count("candidates") == 0)
   }
 
@@ -459,6 +460,7 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     let result = fixture.run()
     #expect(result.status == 1)
     #expect(result.error.contains("no earlier run created a record for this key (Email)"))
+    #expect(result.error.contains("step 'candidates': read 6, valid 0, rejected 6,"))
     #expect(try fixture.count("candidates") == 0)
     #expect(fixture.logLines("PATCH").isEmpty)
   }

@@ -119,6 +119,8 @@ extension APIStepRunner {
     for (index, item) in batch.enumerated() {
       switch outcomes[index] {
       case .rejected(let error):
+        // Counted valid when it passed validation, the record is rejected by the API instead.
+        base.report.valid -= 1
         try base.reject(item.record, problems: Self.problems(of: error), into: rejects)
       case .unknown(let error):
         base.report.failed += 1

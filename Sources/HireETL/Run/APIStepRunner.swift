@@ -160,6 +160,8 @@ final class APIStepRunner {
         field: keyName, rule: "update",
         message: "no earlier run created a record for this key (\(keyName)), so there is "
           + "nothing to update; use `mode: upsert` to create it")
+      // The record passed validation and was counted valid; it is rejected instead.
+      base.report.valid -= 1
       try base.reject(record, problems: [problem], into: rejects)
       return
     }
