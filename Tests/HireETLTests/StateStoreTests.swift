@@ -36,6 +36,20 @@ import Testing
     #expect(try store.createdIDs(step: "candidates") == ["R-1": 99])
   }
 
+  @Test func newFileKeptPrivate() throws {
+    _ = try open()
+    let attributes = try FileManager.default.attributesOfItem(atPath: statePath)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
+
+  @Test func existingFileMadePrivate() throws {
+    _ = try open()
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: statePath)
+    _ = try open()
+    let attributes = try FileManager.default.attributesOfItem(atPath: statePath)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
+
   @Test func crosswalkSurvivesReopening() throws {
     do {
       let store = try open()

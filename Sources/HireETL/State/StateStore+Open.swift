@@ -1,9 +1,11 @@
 import CSQLite
+import Glibc
 
 extension StateStore {
   /// Opens or creates the file, switches it to WAL and brings its schema up to date.
   static func openReadWrite(_ path: String) throws(StateError) -> SQLiteDatabase {
     let database: SQLiteDatabase
+    keepPrivate(path)
     do throws(SQLiteError) {
       database = try SQLiteDatabase(path: path, mode: .readWrite)
       // journal_mode returns the mode in force as a row.
@@ -22,6 +24,20 @@ extension StateStore {
     }
     try migrate(database, path: path)
     return database
+  }
+
+  /// Creates the file with mode 0600, or takes the group's and others' permissions off an
+  /// existing one, because its crosswalk holds source keys such as e-mail addresses. SQLite
+  /// gives its write-ahead log the same permissions. A failure here is left for the open to
+  /// report.
+  private static func keepPrivate(_ path: String) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    var status = stat()
+    if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 {
+      fchmod(descriptor, status.st_mode & 0o700)
+    }
   }
 
   /// Opens an existing file read-only, or an empty in-memory store when there is no file, so
