@@ -101,6 +101,7 @@ private final class CandidateCreator: Sendable {
     for id in changed {
       _ = try client.patch("/candidates/\(id)", body: .object(["phone": .string("555-0100")]))
     }
+    fixture.folder.remove("out")
     let second = fixture.run()
     #expect(second.status == 0, "\(second.error)")
     #expect(try exportedIDs(fixture, "candidates").sorted() == changed.sorted())

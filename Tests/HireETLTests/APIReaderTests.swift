@@ -57,6 +57,15 @@ final class ExportFixture {
     }
   }
 
+  /// Returns the records of the output file and removes it with its manifest, as a warehouse
+  /// loader that moves loaded files away would.
+  func loaded() throws -> [JSONObject] {
+    let records = try exported()
+    folder.remove("out/export.jsonl")
+    folder.remove("out/export.jsonl.manifest.json")
+    return records
+  }
+
   var client: APIClient {
     get throws {
       APIClient(
@@ -151,7 +160,7 @@ private func ids(_ records: [JSONObject]) -> [String] {
     fixture.writeJob(read: "{ resource: candidates, since: last_run }")
     let first = fixture.run()
     #expect(first.status == 0, "\(first.error)")
-    #expect(try fixture.exported().count == 60)
+    #expect(try fixture.loaded().count == 60)
 
     let changed = ["3", "11", "25", "40", "58"]
     for id in changed {
@@ -160,12 +169,37 @@ private func ids(_ records: [JSONObject]) -> [String] {
     }
     let second = fixture.run()
     #expect(second.status == 0, "\(second.error)")
-    #expect(Set(ids(try fixture.exported())) == Set(changed))
-    #expect(try fixture.exported().count == 5)
+    let secondRecords = try fixture.loaded()
+    #expect(Set(ids(secondRecords)) == Set(changed))
+    #expect(secondRecords.count == 5)
 
     let third = fixture.run()
     #expect(third.status == 0, "\(third.error)")
-    #expect(try fixture.exported().isEmpty)
+    #expect(try fixture.loaded().isEmpty)
+  }
+
+  /// A `since: last_run` step would lose the records of the file it replaces, so the run stops
+  /// before reading anything while that file is still there.
+  @Test func incrementalOutputNotReplaced() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, since: last_run }")
+    #expect(fixture.run().status == 0)
+    let output = fixture.folder.read("out/export.jsonl")
+    let statePath = fixture.folder.path(".hire-etl/export.sqlite")
+    let watermark = try StateStore(path: statePath, readOnly: true).watermark(step: "export")
+
+    let body = JSONValue.object(JSONObject(keys: ["phone"], values: [.string("+1 555 0142")]))
+    _ = try fixture.client.patch("/candidates/9", body: body)
+    let second = fixture.run()
+    #expect(second.status == 2)
+    #expect(second.error.contains("out/export.jsonl already exists"), "\(second.error)")
+    #expect(second.error.contains("put {run} or {time} in the path"))
+    #expect(fixture.folder.read("out/export.jsonl") == output)
+    #expect(try StateStore(path: statePath, readOnly: true).watermark(step: "export") == watermark)
+
+    _ = try fixture.loaded()
+    #expect(fixture.run().status == 0)
+    #expect(ids(try fixture.exported()) == ["9"])
   }
 
   @Test func sinceTimestampKeepsLaterChanges() throws {
@@ -193,6 +227,7 @@ private func ids(_ records: [JSONObject]) -> [String] {
     #expect(fixture.folder.read("out/export.jsonl") == output)
 
     // The change the dry run saw is still exported by the next real run.
+    _ = try fixture.loaded()
     #expect(fixture.run().status == 0)
     #expect(ids(try fixture.exported()) == ["7"])
   }

@@ -48,6 +48,11 @@ final class TemporaryFolder {
     FileManager.default.fileExists(atPath: path(relative))
   }
 
+  /// Removes a file or a folder with everything in it; nothing happens when there is none.
+  func remove(_ relative: String) {
+    try? FileManager.default.removeItem(atPath: path(relative))
+  }
+
   /// Returns the permission bits of a file, such as 0o600.
   func permissions(_ relative: String) -> Int? {
     let attributes = try? FileManager.default.attributesOfItem(atPath: path(relative))

@@ -14,6 +14,7 @@ public enum Runner {
     defer { try? sandbox?.stop() }
     do throws(RunAbort) {
       try checkColumns(of: selected)
+      if !options.dryRun { try checkIncrementalOutputs(of: selected, run: identity) }
       sandbox = try startSandbox(for: job, options: options, observer: observer)
       writing = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
       let writer = writing
@@ -67,6 +68,24 @@ public enum Runner {
     report.finishedAt = RunIdentity.now().startedAt
     writing?.finish(&report)
     return report
+  }
+
+  /// Stops the run (exit status 2) before anything is read when a `since: last_run` step would
+  /// replace a file that exists. That file holds the changes of an earlier run, which the
+  /// watermark has already moved past, so replacing it would lose them for good.
+  private static func checkIncrementalOutputs(of steps: [Step], run: RunIdentity) throws(RunAbort) {
+    for step in steps {
+      guard case .api(let source) = step.input, source.since == "last_run",
+        case .file(let output) = step.output, output.pathTemplate != "-"
+      else { continue }
+      let path = PathTemplate.expand(output.pathTemplate, step: step.name, run: run)
+      guard FileSystem.exists(path) else { continue }
+      let shown = PathTemplate.expand(output.displayPath, step: step.name, run: run)
+      throw .jobFile(
+        "step '\(step.name)': \(shown) already exists, and this step writes only the records "
+          + "changed since the last run, so replacing the file would lose the ones it holds; "
+          + "put {run} or {time} in the path, or move the file away once it is loaded")
+    }
   }
 
   /// Reads the header of every CSV input that exists before any step runs, so a mapped or key
