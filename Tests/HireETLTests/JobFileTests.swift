@@ -14,6 +14,40 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
 
 private let jobFileErrorCases: [JobFileErrorCase] = [
   JobFileErrorCase(
+    name: "output field the API cannot store",
+    yaml: """
+      version: 1
+      api: { base_url: sandbox }
+      steps:
+        - name: a
+          read: { path: in.csv }
+          key: Email
+          map:
+            first_name: First
+            emial: Email
+          write: { resource: candidates }
+      """,
+    problems: [
+      "9:7: step 'a': output field 'emial' is not a field of CandidateInput, so the API cannot "
+        + "store it; did you mean 'email'?"
+    ]),
+  JobFileErrorCase(
+    name: "misspelt field of an API read",
+    yaml: """
+      version: 1
+      api: { base_url: sandbox }
+      steps:
+        - name: a
+          read: { resource: candidates, since: last_run }
+          map:
+            mail: emial
+            first: { path: first_name }
+          write: { path: out.csv }
+      """,
+    problems: [
+      "7:7: step 'a': 'emial' is not a field of candidates in the API; did you mean 'email'?"
+    ]),
+  JobFileErrorCase(
     name: "misspelt read key",
     yaml: """
       version: 1
