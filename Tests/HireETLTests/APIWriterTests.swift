@@ -239,6 +239,22 @@ func countRecords(_ resource: String, server: SandboxServer) throws -> Int {
     #expect(try fixture.count("candidates") == 6)
   }
 
+  @Test func missingKeyFileStopsCheckAndRun() throws {
+    let fixture = try WriterFixture()
+    fixture.writeJob()
+    let job = fixture.folder.read("job.yaml")!.replacingAll(
+      "api_key: \(WriterFixture.apiKey)", with: "api_key_file: secret/key.txt")
+    fixture.folder.write("job.yaml", job)
+    let keyPath = fixture.folder.path("secret/key.txt")
+    let check = runCommandLine(["check", fixture.folder.path("job.yaml")])
+    #expect(check.status == 2)
+    #expect(check.error.contains("error: api_key_file \(keyPath) does not exist"))
+    let result = fixture.run()
+    #expect(result.status == 2)
+    #expect(result.error.contains("api_key_file \(keyPath) does not exist"))
+    #expect(fixture.logLines("GET").isEmpty)
+  }
+
   @Test func failuresAndRateLimitCreateOnce() throws {
     var faults = SandboxFaults()
     faults.failRate = 0.3

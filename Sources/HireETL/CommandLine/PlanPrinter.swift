@@ -7,9 +7,14 @@ enum PlanPrinter {
   }
 
   static func plan(_ job: Job) -> Plan {
-    var text = "job '\(job.name)' (\(job.filePath)), \(job.steps.count) step\(job.steps.count == 1 ? "" : "s")\n"
+    var text =
+      "job '\(job.name)' (\(job.filePath)), \(job.steps.count) step\(job.steps.count == 1 ? "" : "s")\n"
     var problems: [String] = []
     var written: [String] = []
+    if let file = job.api?.apiKeyFile, job.api?.apiKey == nil {
+      let path = FileSystem.resolve(file, against: job.folder)
+      if !FileSystem.exists(path) { problems.append("api_key_file \(path) does not exist") }
+    }
     for (position, step) in job.steps.enumerated() {
       text += "\(position + 1). \(step.name)\n"
       if case .file(let input) = step.input {
@@ -35,7 +40,8 @@ enum PlanPrinter {
         written.append(output.pathTemplate)
       }
       if case .api(let target) = step.output {
-        text += "   write    POST /\(target.resource) (\(target.mode.rawValue), \(target.batchSize) a batch)\n"
+        text +=
+          "   write    POST /\(target.resource) (\(target.mode.rawValue), \(target.batchSize) a batch)\n"
       }
       text += "   rejects  \(step.rejectsPath)\n"
     }

@@ -50,6 +50,9 @@ enum APIConnection {
       throw .jobFile("api needs `api_key:` or `api_key_file:` to write to \(api.baseURL)")
     }
     let path = FileSystem.resolve(file, against: folder)
+    guard FileSystem.exists(path) else {
+      throw .jobFile("api_key_file \(path) does not exist; write the key into it, or set api_key:")
+    }
     var bytes: [UInt8] = []
     do throws(InputError) {
       let source = try FileByteSource(path: path)
