@@ -114,6 +114,24 @@ private func smallJobFolder() -> TemporaryFolder {
     #expect(!folder.exists("out"))
   }
 
+  @Test func unknownStepListsSteps() {
+    let folder = smallJobFolder()
+    let job = folder.path("job.yaml")
+    let result = runCommandLine(["run", job, "--step", "zzz"])
+    #expect(result.status == 2)
+    #expect(
+      result.error == "error: there is no step 'zzz' in \(job); its steps are 'people', 'notes'\n"
+        + usageLine)
+  }
+
+  @Test func quietAndVerboseRefused() {
+    let folder = smallJobFolder()
+    let result = runCommandLine(["run", folder.path("job.yaml"), "-q", "-v"])
+    #expect(result.status == 2)
+    #expect(result.error.hasPrefix("error: -q and -v contradict each other; give one of them\n"))
+    #expect(!folder.exists("out"))
+  }
+
   @Test func checkPrintsPlan() {
     let folder = smallJobFolder()
     let job = folder.path("job.yaml")
@@ -225,7 +243,7 @@ private func smallJobFolder() -> TemporaryFolder {
     #expect(
       withoutInput.error
         == "error: step 'candidates': the input file \(folder.path("jobs/exports/candidates.csv")) "
-          + "does not exist\n")
+        + "does not exist\n")
 
     folder.write("jobs/exports/candidates.csv", "Name,Email,Phone,Posting ID,Source\n")
     let checked = runCommandLine(["check", job])

@@ -14,6 +14,22 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
 
 private let jobFileErrorCases: [JobFileErrorCase] = [
   JobFileErrorCase(
+    name: "unset key variable reported once",
+    yaml: """
+      version: 1
+      api:
+        base_url: https://acme.example.com/api/v2
+        api_key: ${HIRE_TEST_UNSET_KEY}
+      steps:
+        - name: a
+          read: { resource: candidates }
+          write: { path: out.jsonl }
+      """,
+    problems: [
+      "4:12: the environment variable HIRE_TEST_UNSET_KEY is not set; set it, or give a "
+        + "fallback with ${HIRE_TEST_UNSET_KEY:-value}"
+    ]),
+  JobFileErrorCase(
     name: "output field the API cannot store",
     yaml: """
       version: 1

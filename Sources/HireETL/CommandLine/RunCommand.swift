@@ -8,6 +8,7 @@ extension CommandLineInterface {
     var reportPath: String?
     var format = ConsoleObserver.Format.text
     var quiet = false
+    var verbose = false
     var index = 0
     func value(_ flag: String) -> String? {
       index += 1
@@ -21,9 +22,13 @@ extension CommandLineInterface {
         return 0
       case "--dry-run": options.dryRun = true
       case "-q", "--quiet": quiet = true
-      case "-v", "--verbose": options.maxProblemLines = Int.max
+      case "-v", "--verbose":
+        verbose = true
+        options.maxProblemLines = Int.max
       case "--step":
-        guard let name = value(argument) else { return usageError("--step needs a step name", console: console) }
+        guard let name = value(argument) else {
+          return usageError("--step needs a step name", console: console)
+        }
         options.steps.append(name)
       case "--limit":
         guard let text = value(argument), let limit = Int(text), limit >= 0 else {
@@ -31,7 +36,9 @@ extension CommandLineInterface {
         }
         options.limit = limit
       case "--report":
-        guard let path = value(argument) else { return usageError("--report needs a file name", console: console) }
+        guard let path = value(argument) else {
+          return usageError("--report needs a file name", console: console)
+        }
         reportPath = path
       case "--log-format":
         switch value(argument) {
@@ -42,8 +49,12 @@ extension CommandLineInterface {
       default:
         if argument.hasPrefix("-") && argument != "-" {
           var message = "unknown option '\(argument)'"
-          let known = ["--dry-run", "--step", "--limit", "--report", "--log-format", "--verbose", "--quiet"]
-          if let near = NearMatch.closest(to: argument, among: known) { message += "; did you mean '\(near)'?" }
+          let known = [
+            "--dry-run", "--step", "--limit", "--report", "--log-format", "--verbose", "--quiet",
+          ]
+          if let near = NearMatch.closest(to: argument, among: known) {
+            message += "; did you mean '\(near)'?"
+          }
           return usageError(message, console: console)
         }
         if jobPath != nil { return usageError("run takes one job file", console: console) }
@@ -51,12 +62,21 @@ extension CommandLineInterface {
       }
       index += 1
     }
-    guard let jobPath else { return usageError("run needs a job file: hire-etl run JOB.yaml", console: console) }
+    guard let jobPath else {
+      return usageError("run needs a job file: hire-etl run JOB.yaml", console: console)
+    }
+    if quiet && verbose {
+      return usageError("-q and -v contradict each other; give one of them", console: console)
+    }
     guard let job = loadJob(jobPath, environment: environment, console: console) else { return 2 }
     let names = job.steps.map(\.name)
     for name in options.steps where !names.contains(name) {
       var message = "there is no step '\(name)' in \(jobPath)"
-      if let near = NearMatch.closest(to: name, among: names) { message += "; did you mean '\(near)'?" }
+      if let near = NearMatch.closest(to: name, among: names) {
+        message += "; did you mean '\(near)'?"
+      } else {
+        message += "; its steps are \(names.map { "'\($0)'" }.joined(separator: ", "))"
+      }
       return usageError(message, console: console)
     }
     let plan = PlanPrinter.plan(job)

@@ -159,8 +159,14 @@ public enum JobDecoder {
       return nil
     }
     var settings = APISettings(baseURL: baseURL)
-    settings.apiKey = reader.string(entries["api_key"]?.value, "api_key")
-    settings.apiKeyFile = reader.string(entries["api_key_file"]?.value, "api_key_file")
+    // A key entry that could not be read (an unset variable, say) has its error already, so it
+    // stands in as an empty value rather than also reporting the key as missing.
+    if let node = entries["api_key"]?.value {
+      settings.apiKey = reader.string(node, "api_key") ?? ""
+    }
+    if let node = entries["api_key_file"]?.value {
+      settings.apiKeyFile = reader.string(node, "api_key_file") ?? ""
+    }
     if let node = entries["rate_limit"]?.value, let text = reader.string(node, "rate_limit") {
       if let rate = parseRate(text) {
         settings.requestsPerSecond = rate
