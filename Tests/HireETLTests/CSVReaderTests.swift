@@ -442,21 +442,65 @@ private let csvEncodingCases: [CSVCase] = [
     header: ["name", "city"],
     rows: [row(2, ["O’Brien", "Renée"]), row(3, ["â‚¬", "x"])],
     encoding: .windows1252,
-    notes: ["invalid UTF-8 at byte offset 11; read the file from there as Windows-1252"]),
+    notes: ["invalid UTF-8 on line 2 (byte offset 11); read the file from there on as Windows-1252"]
+  ),
   CSVCase(
     name: "fallback keeps earlier UTF-8",
     input: utf8("name\nZoë\nRen") + [0xE9],
     header: ["name"],
     rows: [row(2, ["Zoë"]), row(3, ["René"])],
     encoding: .windows1252,
-    notes: ["invalid UTF-8 at byte offset 13; read the file from there as Windows-1252"]),
+    notes: ["invalid UTF-8 on line 3 (byte offset 13); read the file from there on as Windows-1252"]
+  ),
   CSVCase(
     name: "fallback offset counts BOM",
     input: [0xEF, 0xBB, 0xBF] + utf8("name\n") + [0x80],
     header: ["name"],
     rows: [row(2, ["€"])],
     encoding: .windows1252,
-    notes: ["invalid UTF-8 at byte offset 8; read the file from there as Windows-1252"]),
+    notes: ["invalid UTF-8 on line 2 (byte offset 8); read the file from there on as Windows-1252"]),
+  CSVCase(
+    name: "fallback line counts CRLF and CR once",
+    // The CR LF after "Bobby" straddles two 8-byte words when the input comes in one read.
+    input: utf8("name\r\nAnn\rBobby\r\n\"Cy\nDi\"\nEdward\n") + [0xE9] + utf8("\n"),
+    header: ["name"],
+    rows: [
+      row(2, ["Ann"]), row(3, ["Bobby"]), row(4, ["Cy\nDi"]), row(6, ["Edward"]), row(7, ["é"]),
+    ],
+    encoding: .windows1252,
+    notes: ["invalid UTF-8 on line 7 (byte offset 32); read the file from there on as Windows-1252"]
+  ),
+  CSVCase(
+    name: "UTF-16 LE without byte order mark",
+    input: Array(utf16Bytes("name,note\nZoë,ok\n", bigEndian: false).dropFirst(2)),
+    options: options { $0.encoding = .utf16 },
+    header: ["name", "note"],
+    rows: [row(2, ["Zoë", "ok"])],
+    encoding: .utf16LE),
+  CSVCase(
+    name: "UTF-16 BE without byte order mark",
+    input: Array(utf16Bytes("name,note\nZoë,ok\n", bigEndian: true).dropFirst(2)),
+    options: options { $0.encoding = .utf16 },
+    header: ["name", "note"],
+    rows: [row(2, ["Zoë", "ok"])],
+    encoding: .utf16BE),
+  CSVCase(
+    name: "UTF-16 BE without mark, first character not Latin",
+    input: Array(utf16Bytes("名,note\nZoë,ok\n", bigEndian: true).dropFirst(2)),
+    options: options { $0.encoding = .utf16 },
+    header: ["名", "note"],
+    rows: [row(2, ["Zoë", "ok"])],
+    encoding: .utf16BE),
+  CSVCase(
+    name: "auto notes UTF-16 without byte order mark",
+    // Read as UTF-8, the NUL bytes stay in the text, so only the note shows the problem.
+    input: Array(utf16Bytes("a\n", bigEndian: false).dropFirst(2)),
+    header: ["a\0"],
+    rows: [row(2, ["\0"])],
+    notes: [
+      "the file starts with NUL bytes between its characters, so it looks like UTF-16 without "
+        + "a byte order mark; set `encoding: utf-16` to read it"
+    ]),
   CSVCase(
     name: "explicit Windows-1252",
     input: utf8("name\n") + [0x80, 0x93, 0x81, 0xE9],
@@ -536,7 +580,7 @@ private let csvFailureCases: [CSVFailureCase] = [
     input: utf8("name\nO") + [0x92] + utf8("Brien\n"),
     options: options { $0.encoding = .utf8 },
     failure: ReaderFailure(
-      SourceLocation(file: "input.csv"),
+      SourceLocation(file: "input.csv", line: 2),
       "invalid UTF-8 at byte offset 6; set `encoding:` to the file's encoding (for example "
         + "windows-1252) or to auto")),
   CSVFailureCase(
@@ -544,7 +588,7 @@ private let csvFailureCases: [CSVFailureCase] = [
     input: utf8("name\nRen") + [0xC3],
     options: options { $0.encoding = .utf8 },
     failure: ReaderFailure(
-      SourceLocation(file: "input.csv"),
+      SourceLocation(file: "input.csv", line: 2),
       "invalid UTF-8 at byte offset 8; set `encoding:` to the file's encoding (for example "
         + "windows-1252) or to auto")),
   CSVFailureCase(

@@ -246,7 +246,8 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
     let result = run(folder)
     #expect(result.status == 2)
     #expect(
-      result.error == "error: step 'people': the input file \(folder.path("in.csv")) does not exist\n")
+      result.error
+        == "error: step 'people': the input file \(folder.path("in.csv")) does not exist\n")
   }
 
   @Test func missingColumnExitsTwo() {
@@ -255,11 +256,13 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
       input: validRows)
     folder.write("rejects/people.csv", "old\n")
     let result = run(folder, ["--report", folder.path("report.json")])
+    let input = folder.path("in.csv")
     #expect(result.status == 2)
     #expect(
       result.error.hasSuffix(
-        "error: step 'people': the column 'Nmae' used by output field 'first_name' is not in the "
-          + "header; did you mean 'Name'? (job file line 8)\n"))
+        "error: \(folder.path("job.yaml")):8:28: step 'people': the column 'Nmae' used by output "
+          + "field 'first_name' is not in \(input) (did you mean 'Name'?). \(input) has the columns "
+          + "Name, Email, Opening, Source.\n"))
     #expect(!folder.exists("out/people.jsonl"))
     #expect(folder.list("out") == [])
     #expect(folder.read("rejects/people.csv") == "old\n")
@@ -270,10 +273,12 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
       job: candidateJob.replacingOccurrences(of: "field: Name,", with: "field: Nmae,"),
       input: "Name,Email,Opening,Source\n")
     let result = run(folder)
+    let input = folder.path("in.csv")
     #expect(result.status == 2)
     #expect(
       result.error.contains(
-        "the column 'Nmae' used by output field 'first_name' is not in the header"))
+        "\(folder.path("job.yaml")):8:28: step 'people': the column 'Nmae' used by output field "
+          + "'first_name' is not in \(input) (did you mean 'Name'?)"))
     #expect(folder.list("out") == [])
   }
 
@@ -282,11 +287,82 @@ private func reportStep(_ folder: TemporaryFolder, _ name: String = "report.json
       job: candidateJob.replacingOccurrences(of: "key: Email", with: "key: Emial"), input: validRows
     )
     let result = run(folder)
+    let input = folder.path("in.csv")
     #expect(result.status == 2)
     #expect(
       result.error.hasSuffix(
-        "error: step 'people': the key column 'Emial' is not in the header; did you mean 'Email'?\n"
+        "error: \(folder.path("job.yaml")):6:10: step 'people': the key column 'Emial' is not in "
+          + "\(input) (did you mean 'Email'?). \(input) has the columns Name, Email, Opening, Source.\n"
       ))
+  }
+
+  @Test func missingKeyColumnInListNamesItsLine() {
+    let folder = jobFolder(
+      job: candidateJob.replacingOccurrences(of: "key: Email", with: "key: [Email, Sorce]"),
+      input: validRows)
+    let result = run(folder)
+    let input = folder.path("in.csv")
+    #expect(result.status == 2)
+    #expect(
+      result.error.contains(
+        "\(folder.path("job.yaml")):6:18: step 'people': the key column 'Sorce' is not in \(input) "
+          + "(did you mean 'Source'?)"))
+  }
+
+  @Test func missingColumnListsColumnsWithoutNearOne() {
+    let folder = jobFolder(
+      job: candidateJob.replacingOccurrences(of: "opening: Opening", with: "opening: Posting ID"),
+      input: validRows)
+    let result = run(folder)
+    let input = folder.path("in.csv")
+    #expect(result.status == 2)
+    #expect(
+      result.error.hasSuffix(
+        "error: \(folder.path("job.yaml")):11:16: step 'people': the column 'Posting ID' used by "
+          + "output field 'opening' is not in \(input). \(input) has the columns Name, Email, "
+          + "Opening, Source.\n"))
+  }
+
+  @Test func utf16WithoutMarkSuggestsEncoding() throws {
+    for bigEndian in [false, true] {
+      let folder = jobFolder(input: "")
+      let bytes = Array(utf16Bytes(validRows, bigEndian: bigEndian).dropFirst(2))
+      folder.write("in.csv", bytes: bytes)
+      let result = run(folder)
+      let input = folder.path("in.csv")
+      #expect(result.status == 2)
+      #expect(!result.error.utf8.contains(0))
+      #expect(
+        result.error.contains(
+          "is not in \(input). The header contains NUL bytes, so \(input) looks like UTF-16 without a "
+            + "byte order mark. Set `encoding: utf-16` in `read:`. \(input) has the columns "))
+      #expect(result.error.contains(bigEndian ? "\\0N\\0a\\0m\\0e" : "N\\0a\\0m\\0e\\0"))
+
+      let fixed = candidateJob.replacingOccurrences(
+        of: "read: { path: in.csv }", with: "read: { path: in.csv, encoding: utf-16 }")
+      folder.write("job.yaml", fixed)
+      let rerun = run(folder)
+      #expect(rerun.status == 0, "\(rerun.error)")
+      #expect(folder.read("out/people.jsonl")?.hasPrefix(adaPayload) == true)
+    }
+  }
+
+  @Test func wrongDelimiterSuggestsOne() {
+    let semicolonRows = validRows.replacingOccurrences(of: ",", with: ";")
+    let folder = jobFolder(
+      job: candidateJob.replacingOccurrences(
+        of: "read: { path: in.csv }", with: "read: { path: in.csv, delimiter: \",\" }"),
+      input: semicolonRows)
+    let result = run(folder)
+    let input = folder.path("in.csv")
+    #expect(result.status == 2)
+    #expect(
+      result.error.hasSuffix(
+        "error: \(folder.path("job.yaml")):8:28: step 'people': the column 'Name' used by output "
+          + "field 'first_name' is not in \(input). Its header looks ';'-separated, but the step "
+          + "reads it with the delimiter ','. Set `delimiter: \";\"` in `read:`, or remove "
+          + "`delimiter:` so that the delimiter is detected.\n"))
+    #expect(!result.error.contains("did you mean"))
   }
 
   @Test func unreadableInputExitsThree() throws {

@@ -157,7 +157,8 @@ private let jsonLinesCases: [JSONLinesCase] = [
     input: utf8("{\"name\":\"O") + [0x92] + utf8("Brien\"}\n"),
     records: [good(1, ["name": "O’Brien"])],
     encoding: .windows1252,
-    notes: ["invalid UTF-8 at byte offset 10; read the file from there as Windows-1252"]),
+    notes: ["invalid UTF-8 on line 1 (byte offset 10); read the file from there on as Windows-1252"]
+  ),
 ]
 
 @Suite struct JSONLinesReaderTests {
@@ -211,7 +212,7 @@ private let jsonLinesCases: [JSONLinesCase] = [
     #expect(
       result.failure
         == ReaderFailure(
-          SourceLocation(file: "input.jsonl"),
+          SourceLocation(file: "input.jsonl", line: 2),
           "invalid UTF-8 at byte offset 21; set `encoding:` to the file's encoding (for example "
             + "windows-1252) or to auto"))
   }

@@ -67,8 +67,8 @@ import Testing
     #expect(result.status == 2)
     #expect(
       result.error.contains(
-        "step 'second': the column 'Titel' used by output field 'title' is not in the header; "
-          + "did you mean 'Title'?"))
+        "step 'second': the column 'Titel' used by output field 'title' is not in "
+          + "\(folder.path("b.csv")) (did you mean 'Title'?)"))
     #expect(!folder.exists("out"))
   }
 }

@@ -57,6 +57,21 @@ private let yamlErrorCases: [YAMLErrorCase] = [
     "did not find expected ',' or ']' while parsing a flow sequence that starts at line 1, column 4"
   ),
   YAMLErrorCase(
+    "variable fallback in flow mapping", "write: { mode: ${MODE:-create} }\n", at(1, 17),
+    "did not find expected ',' or '}' while parsing a flow mapping that starts at line 1, "
+      + "column 8. Inside `{ ... }`, a value that contains `{`, `}`, `,` or `: ` must be quoted, "
+      + "as in `{ path: \"warehouse/{date}/x.csv\" }`"),
+  YAMLErrorCase(
+    "path template in flow mapping", "write: { path: warehouse/{date}/x.csv }\n", at(1, 26),
+    "did not find expected ',' or '}' while parsing a flow mapping that starts at line 1, "
+      + "column 8. Inside `{ ... }`, a value that contains `{`, `}`, `,` or `: ` must be quoted, "
+      + "as in `{ path: \"warehouse/{date}/x.csv\" }`"),
+  YAMLErrorCase(
+    "key indented less than siblings", "step:\n    name: a\n    read: x\n   write: y\n", at(4, 4),
+    "did not find expected key while parsing a block mapping that starts at line 1, column 1. "
+      + "The indentation of line 4 does not match the keys above it, so indent it like them, "
+      + "with spaces only"),
+  YAMLErrorCase(
     "sequence after mapping", "- a\nb: 1\n", at(2, 1),
     "did not find expected '-' indicator while parsing a block collection that starts at "
       + "line 1, column 1"),

@@ -60,7 +60,7 @@ final class ConsoleObserver: RunObserver {
       object["message"] = .string(message)
       console.error(Self.line(object))
     } else {
-      console.error(message + "\n")
+      console.error(message.escapingControlCharacters + "\n")
     }
   }
 
@@ -73,7 +73,7 @@ final class ConsoleObserver: RunObserver {
       object["message"] = .string(message)
       console.error(Self.line(object))
     } else {
-      console.error("warning: \(message)\n")
+      console.error("warning: \(message.escapingControlCharacters)\n")
     }
   }
 
@@ -100,7 +100,8 @@ final class ConsoleObserver: RunObserver {
       "requests \(grouped(report.requests))", "retries \(grouped(report.retries))",
       "429 responses \(grouped(report.rateLimited))",
     ]
-    var text = "step '\(report.name)': \(counts.joined(separator: ", ")) in \(formattedSeconds(report.seconds))\n"
+    var text =
+      "step '\(report.name)': \(counts.joined(separator: ", ")) in \(formattedSeconds(report.seconds))\n"
     if report.blankSkipped > 0 {
       text += "  \(grouped(report.blankSkipped)) blank lines or empty rows skipped\n"
     }
@@ -124,7 +125,7 @@ final class ConsoleObserver: RunObserver {
       object["message"] = .string(message)
       console.error(Self.line(object))
     } else {
-      console.error("error: \(message)\n")
+      console.error("error: \(message.escapingControlCharacters)\n")
     }
   }
 

@@ -44,6 +44,8 @@ public struct Step: Sendable {
   public var input: Input
   /// Source fields that name a record across runs; empty when the step has no `key:`.
   public var key: [String]
+  /// The positions in the job file of the `key` fields, in the same order.
+  public var keyMarks: [SourceMark] = []
   /// Output fields in order; nil passes every source field through.
   public var map: [FieldMapping]?
   public var schema: Schema?

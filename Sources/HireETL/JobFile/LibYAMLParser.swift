@@ -143,8 +143,27 @@ struct LibYAMLParser: ~Copyable {
       }
       if firstByte(ofCharacterAt: mark) == UInt8(ascii: "\t") {
         message += ". The character there is a tab, and YAML indentation must use spaces"
+      } else if let hint = Self.hint(
+        problem: problem, context: state.context.map { String(cString: $0) }, line: mark.line)
+      {
+        message += hint
       }
       return YAMLError(mark: mark, message: message)
+    }
+  }
+
+  /// Returns a sentence that explains libyaml's two least clear syntax errors in job-file terms,
+  /// or nil for any other error.
+  private static func hint(problem: String?, context: String?, line: Int) -> String? {
+    switch (problem, context) {
+    case ("did not find expected ',' or '}'", "while parsing a flow mapping"):
+      return ". Inside `{ ... }`, a value that contains `{`, `}`, `,` or `: ` must be quoted, "
+        + "as in `{ path: \"warehouse/{date}/x.csv\" }`"
+    case ("did not find expected key", "while parsing a block mapping"):
+      return ". The indentation of line \(line) does not match the keys above it, so indent it "
+        + "like them, with spaces only"
+    default:
+      return nil
     }
   }
 

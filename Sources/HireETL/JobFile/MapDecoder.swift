@@ -14,9 +14,22 @@ struct MapDecoder {
     }
     return entries.compactMap { entry in
       decodeRule(entry.value, output: entry.key.text).map {
-        FieldMapping(name: entry.key.text, rule: $0, mark: entry.key.mark)
+        FieldMapping(
+          name: entry.key.text, rule: $0, mark: entry.key.mark,
+          sourceMarks: Self.sourceMarks(of: entry.value))
       }
     }
+  }
+
+  /// Returns where a rule names its source fields: the rule itself when it is a plain string,
+  /// else the value of its `field`, `path`, `join` (each list item) or `template` key.
+  private static func sourceMarks(of rule: YAMLNode) -> [SourceMark] {
+    guard case .mapping(let entries, _) = rule else { return [rule.mark] }
+    for entry in entries where ["field", "path", "join", "template"].contains(entry.key.text) {
+      if case .sequence(let items, _) = entry.value { return items.map(\.mark) }
+      return [entry.value.mark]
+    }
+    return []
   }
 
   private func decodeRule(_ node: YAMLNode, output: String) -> MappingRule? {
@@ -24,17 +37,23 @@ struct MapDecoder {
       return reader.string(node, "the source field of \(output)").map { .field($0, FieldOptions()) }
     }
     let context = "the rule for '\(output)'"
-    guard let entries = reader.entries(node, in: context, allowed: Self.ruleKeys) else { return nil }
+    guard let entries = reader.entries(node, in: context, allowed: Self.ruleKeys) else {
+      return nil
+    }
     let kinds = ["field", "path", "const", "join", "template"].filter { entries[$0] != nil }
     guard kinds.count == 1, let kind = kinds.first else {
       let problem = kinds.isEmpty ? "has none" : "has \(kinds.joined(separator: " and "))"
-      reader.fail(node.mark, "\(context) needs exactly one of field, path, const, join or template; it \(problem)")
+      reader.fail(
+        node.mark,
+        "\(context) needs exactly one of field, path, const, join or template; it \(problem)")
       return nil
     }
     if kind == "const" {
       let extra = entries.keys.filter { $0 != "const" }.sorted()
       if !extra.isEmpty {
-        reader.fail(node.mark, "\(context): `const` takes no other keys (found \(extra.joined(separator: ", ")))")
+        reader.fail(
+          node.mark,
+          "\(context): `const` takes no other keys (found \(extra.joined(separator: ", ")))")
       }
       return reader.jsonValue(entries["const"]!.value).map { .constant($0) }
     }
@@ -47,21 +66,26 @@ struct MapDecoder {
     case "field":
       return reader.string(value, "field").map { .field($0, options) }
     case "path":
-      return reader.string(value, "path").map { .path($0.split(separator: ".").map(String.init), options) }
+      return reader.string(value, "path").map {
+        .path($0.split(separator: ".").map(String.init), options)
+      }
     case "join":
       let separator = reader.string(entries["sep"]?.value, "sep") ?? " "
       return reader.strings(value, "join").map { .join($0, separator: separator, options) }
     default:
       guard let text = reader.string(value, "template") else { return nil }
       guard let parts = TemplatePart.parse(text) else {
-        reader.fail(value.mark, "\(context): the template has a `{` that is never closed; write `{{` for a literal brace")
+        reader.fail(
+          value.mark,
+          "\(context): the template has a `{` that is never closed; write `{{` for a literal brace")
         return nil
       }
       return .template(parts, options)
     }
   }
 
-  private func decodeOptions(_ entries: [String: YAMLMappingEntry], context: String) -> FieldOptions {
+  private func decodeOptions(_ entries: [String: YAMLMappingEntry], context: String) -> FieldOptions
+  {
     var options = FieldOptions()
     if let node = entries["default"]?.value { options.defaultValue = reader.jsonValue(node) }
     if let node = entries["trim"]?.value { options.trim = reader.boolean(node, "trim") ?? true }
@@ -91,7 +115,8 @@ struct MapDecoder {
         for entry in table { values[entry.key.text] = reader.jsonValue(entry.value) ?? .null }
         options.values = values
       } else {
-        reader.fail(node.mark, "\(context): `values` must be a mapping from source values to output values")
+        reader.fail(
+          node.mark, "\(context): `values` must be a mapping from source values to output values")
       }
     }
     return options

@@ -25,6 +25,12 @@ struct StepDecoder {
     let input = decodeInput(readNode, step: name)
     let output = decodeOutput(writeNode, step: name)
     let key = reader.strings(entries["key"]?.value, "key") ?? []
+    var keyMarks: [SourceMark] = []
+    if case .sequence(let items, _)? = entries["key"]?.value {
+      keyMarks = items.map(\.mark)
+    } else if let keyNode = entries["key"]?.value {
+      keyMarks = [keyNode.mark]
+    }
     let map = entries["map"].flatMap { MapDecoder(reader: reader).decode($0.value) }
     let schema = decodeSchema(entries["validate"]?.value, output: output)
     guard let input, let output else { return nil }
@@ -50,7 +56,8 @@ struct StepDecoder {
       rejects = FileSystem.resolve("rejects/\(name).\(isCSV ? "csv" : "jsonl")", against: folder)
     }
     return Step(
-      name: name, mark: node.mark, input: input, key: key, map: map, schema: schema,
+      name: name, mark: node.mark, input: input, key: key, keyMarks: keyMarks, map: map,
+      schema: schema,
       output: output, rejectsPath: rejects)
   }
 

@@ -1,8 +1,12 @@
-/// A mapping rule that names a column the input does not have.
+/// A column that a step's `map:` or `key:` names and the CSV header lacks. `MissingColumnMessage`
+/// writes the words, because only the run has the job file and the input file.
 public struct MappingError: Error, Equatable, Sendable {
-  public var field: String
+  /// The column as the job file names it.
+  public var column: String
+  /// The output field whose rule reads the column, or nil for a `key:` column.
+  public var outputField: String?
+  /// The position in the job file of the column name.
   public var mark: SourceMark?
-  public var message: String
 }
 
 /// Applies a step's `map:` to each source record. Without a `map:` every source field passes
@@ -30,8 +34,8 @@ public final class Mapper {
   /// The output field names, or nil when they follow the input (pass-through).
   public var outputNames: [String]? { mappings?.map(\.name) }
 
-  /// Resolves CSV column names once, so each row is read by index. A name missing from the
-  /// header is an error that suggests the nearest column name.
+  /// Resolves CSV column names once, so each row is read by index. Throws for the first source
+  /// field that the header lacks.
   public func bind(header: CSVHeader) throws(MappingError) {
     if boundHeader === header { return }
     boundHeader = header
@@ -39,15 +43,10 @@ public final class Mapper {
     compiled = []
     for mapping in mappings {
       var indexes: [Int] = []
-      for name in mapping.rule.sourceFields {
+      for (position, name) in mapping.rule.sourceFields.enumerated() {
         guard let index = header.index(of: name) else {
-          var message = "the column '\(name)' used by output field '\(mapping.name)' is not in the header"
-          if let near = NearMatch.closest(to: name, among: header.names) {
-            message += "; did you mean '\(near)'?"
-          } else {
-            message += "; the columns are: \(header.names.joined(separator: ", "))"
-          }
-          throw MappingError(field: mapping.name, mark: mapping.mark, message: message)
+          throw MappingError(
+            column: name, outputField: mapping.name, mark: mapping.mark(ofSourceField: position))
         }
         indexes.append(index)
       }
@@ -74,7 +73,8 @@ public final class Mapper {
   ) {
     cells.bytes.withUnsafeBytes { buffer in
       cells.ends.withUnsafeBufferPointer { ends in
-        let row = RowView(bytes: buffer.baseAddress, ends: ends.baseAddress, count: ends.count, firstStart: 0)
+        let row = RowView(
+          bytes: buffer.baseAddress, ends: ends.baseAddress, count: ends.count, firstStart: 0)
         mapRow(row, header: cells.header, into: &output, problems: &problems)
       }
     }
@@ -96,7 +96,8 @@ public final class Mapper {
       output.reset()
       var slot = 0
       for index in 0..<header.names.count where !Self.rejectsColumns.contains(header.names[index]) {
-        ValueConversion.setText(row.cell(index), options: FieldOptions(), field: names[slot],
+        ValueConversion.setText(
+          row.cell(index), options: FieldOptions(), field: names[slot],
           at: slot, in: &output, problems: &problems)
         slot += 1
       }
@@ -119,10 +120,12 @@ public final class Mapper {
         } else if field.isInteger, let number = ValueConversion.plainInteger(bytes) {
           output.values[slot] = .integer(number)
         } else if field.isInteger {
-          ValueConversion.setInteger(bytes, options: field.options, field: field.name, at: slot,
+          ValueConversion.setInteger(
+            bytes, options: field.options, field: field.name, at: slot,
             in: &output, problems: &problems)
         } else {
-          ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
+          ValueConversion.setText(
+            bytes, options: field.options, field: field.name, at: slot,
             in: &output, problems: &problems)
         }
         continue
@@ -140,13 +143,15 @@ public final class Mapper {
     }
     switch mapping.rule {
     case .field(_, let options), .path(_, let options):
-      ValueConversion.setText(cell(0), options: options, field: mapping.name, at: slot,
+      ValueConversion.setText(
+        cell(0), options: options, field: mapping.name, at: slot,
         in: &output, problems: &problems)
     case .constant(let value):
       output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
     case .join(_, let separator, let options):
       let parts = field.columns.indices.map { String(decoding: cell($0), as: UTF8.self) }
-      ValueConversion.setJoined(parts, separator: separator, options: options,
+      ValueConversion.setJoined(
+        parts, separator: separator, options: options,
         field: mapping.name, at: slot, in: &output, problems: &problems)
     case .template(let parts, let options):
       var position = 0
@@ -158,7 +163,8 @@ public final class Mapper {
           return TextTrim.trim(String(decoding: cell(position), as: UTF8.self))
         }
       }.joined()
-      ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+      ValueConversion.setString(
+        text, options: options, field: mapping.name, at: slot,
         in: &output, problems: &problems)
     }
     resolveLookup(mapping, at: slot, in: &output, problems: &problems)
@@ -178,7 +184,8 @@ public final class Mapper {
       if output.names != keys { output = OutputRecord(names: keys) }
       output.reset()
       for (index, value) in values.enumerated() {
-        ValueConversion.setJSON(value, options: FieldOptions(), field: keys[index],
+        ValueConversion.setJSON(
+          value, options: FieldOptions(), field: keys[index],
           at: index, in: &output, problems: &problems)
       }
       return
@@ -187,16 +194,19 @@ public final class Mapper {
     for (slot, mapping) in mappings.enumerated() {
       switch mapping.rule {
       case .field(let name, let options):
-        ValueConversion.setJSON(object[name], options: options, field: mapping.name, at: slot,
+        ValueConversion.setJSON(
+          object[name], options: options, field: mapping.name, at: slot,
           in: &output, problems: &problems)
       case .path(let parts, let options):
-        ValueConversion.setJSON(Self.follow(parts, in: object), options: options,
+        ValueConversion.setJSON(
+          Self.follow(parts, in: object), options: options,
           field: mapping.name, at: slot, in: &output, problems: &problems)
       case .constant(let value):
         output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
       case .join(let names, let separator, let options):
         let parts = names.map { Self.text(of: object[$0]) }
-        ValueConversion.setJoined(parts, separator: separator, options: options,
+        ValueConversion.setJoined(
+          parts, separator: separator, options: options,
           field: mapping.name, at: slot, in: &output, problems: &problems)
       case .template(let parts, let options):
         let text = parts.map { part -> String in
@@ -205,7 +215,8 @@ public final class Mapper {
           case .field(let name): TextTrim.trim(Self.text(of: object[name]))
           }
         }.joined()
-        ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+        ValueConversion.setString(
+          text, options: options, field: mapping.name, at: slot,
           in: &output, problems: &problems)
       }
       resolveLookup(mapping, at: slot, in: &output, problems: &problems)

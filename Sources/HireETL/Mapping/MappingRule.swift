@@ -77,12 +77,26 @@ public enum MappingRule: Equatable, Sendable {
 public struct FieldMapping: Equatable, Sendable {
   public var name: String
   public var rule: MappingRule
+  /// The position of the output field's name in the job file.
   public var mark: SourceMark?
+  /// The positions in the job file of the names in `rule.sourceFields`, in the same order. A template, whose
+  /// fields all sit in one string, has that string's mark once.
+  public var sourceMarks: [SourceMark]
 
-  public init(name: String, rule: MappingRule, mark: SourceMark? = nil) {
+  public init(
+    name: String, rule: MappingRule, mark: SourceMark? = nil, sourceMarks: [SourceMark] = []
+  ) {
     self.name = name
     self.rule = rule
     self.mark = mark
+    self.sourceMarks = sourceMarks
+  }
+
+  /// Returns where the job file names the source field at `position` of `rule.sourceFields`,
+  /// or where it names the output field when that is not known.
+  public func mark(ofSourceField position: Int) -> SourceMark? {
+    if sourceMarks.indices.contains(position) { return sourceMarks[position] }
+    return sourceMarks.last ?? mark
   }
 }
 

@@ -151,11 +151,13 @@ public final class CSVReader: RecordReader {
     rawHeaderCount = parser.ends.count
     var names: [String] = (0..<parser.ends.count).map { index in
       let start = index == 0 ? 0 : parser.ends[index - 1]
-      return TextTrim.trim(String(decoding: parser.cells[start..<parser.ends[index]], as: UTF8.self))
+      return TextTrim.trim(
+        String(decoding: parser.cells[start..<parser.ends[index]], as: UTF8.self))
     }
     while let last = names.last, last.isEmpty { names.removeLast() }
     if names.isEmpty {
-      throw ReaderFailure(location, "the header row is empty; set `header_row` to the row that names the columns")
+      throw ReaderFailure(
+        location, "the header row is empty; set `header_row` to the row that names the columns")
     }
     header = CSVHeader(names: try uniqueNames(named(names), location: location))
   }
@@ -177,10 +179,11 @@ public final class CSVReader: RecordReader {
         continue
       }
       if options.duplicateColumns == .reject {
+        let escapedName = name.escapingControlCharacters
         throw ReaderFailure(
           location,
-          "columns \(earlier + 1) and \(index + 1) are both named '\(name)'; rename one, or set "
-            + "`duplicate_columns: number` to read them as '\(name)' and '\(name)_2'")
+          "columns \(earlier + 1) and \(index + 1) are both named '\(escapedName)'; rename one, or set "
+            + "`duplicate_columns: number` to read them as '\(escapedName)' and '\(escapedName)_2'")
       }
       var suffix = 2
       while firstSeen["\(name)_\(suffix)"] != nil || names.contains("\(name)_\(suffix)") {
@@ -221,12 +224,16 @@ public final class CSVReader: RecordReader {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_columns",
-          message: "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"))
+          message:
+            "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
+        ))
     } else if found > expected && !extraCellsAreEmpty(parser, from: expected) {
       problems.append(
         RecordProblem(
           field: nil, rule: "csv_columns",
-          message: "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"))
+          message:
+            "line \(parser.rowLine) has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
+        ))
     }
     return problems
   }

@@ -5,7 +5,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
   /// the rest of the file to Windows-1252 and the report says so.
   case auto
   case utf8 = "utf-8"
-  /// UTF-16 with the byte order taken from the byte order mark, little-endian without one.
+  /// UTF-16 with the byte order taken from the byte order mark. Without one, the byte order is
+  /// guessed from where the NUL bytes of the first 256 bytes fall, little-endian when unclear.
   case utf16 = "utf-16"
   case utf16LE = "utf-16le"
   case utf16BE = "utf-16be"
@@ -123,5 +124,34 @@ func appendSingleByteText(
     } else {
       appendUTF8(UInt32(byte), to: &out)
     }
+  }
+}
+
+/// Guesses the byte order of UTF-16 text that has no byte order mark, from where its NUL bytes
+/// fall: text in Latin script has a NUL in the high half of most code units.
+enum UTF16Guess {
+  enum ByteOrder {
+    case littleEndian, bigEndian
+  }
+
+  /// Returns the byte order in which the first four bytes are two ASCII characters, each a NUL
+  /// byte and a non-NUL byte. Returns nil for any other start.
+  static func startingPattern(_ bytes: UnsafeRawBufferPointer) -> ByteOrder? {
+    guard bytes.count >= 4 else { return nil }
+    if bytes[0] != 0 && bytes[1] == 0 && bytes[2] != 0 && bytes[3] == 0 { return .littleEndian }
+    if bytes[0] == 0 && bytes[1] != 0 && bytes[2] == 0 && bytes[3] != 0 { return .bigEndian }
+    return nil
+  }
+
+  /// Returns the starting pattern's byte order, or else big-endian when more NUL bytes sit at
+  /// even offsets than at odd ones, or else little-endian.
+  static func byteOrder(_ bytes: UnsafeRawBufferPointer) -> ByteOrder {
+    if let order = startingPattern(bytes) { return order }
+    var evenNULs = 0
+    var oddNULs = 0
+    for (index, byte) in bytes.enumerated() where byte == 0 {
+      if index % 2 == 0 { evenNULs += 1 } else { oddNULs += 1 }
+    }
+    return evenNULs > oddNULs ? .bigEndian : .littleEndian
   }
 }

@@ -1,6 +1,9 @@
 /// A note about how an input was decoded, for the report.
 public struct EncodingNote: Equatable, Sendable {
+  /// The offset into the raw file of the byte the note is about.
   public var byteOffset: Int
+  /// The 1-based line of that byte.
+  public var line: Int
   public var message: String
 }
 
@@ -27,6 +30,8 @@ public final class UTF8Stream {
   private var finished = false
   /// A high surrogate waiting for its pair at a chunk boundary.
   private var pendingHighSurrogate: UInt32?
+  /// Line breaks in the UTF-8 handed out so far, so that invalid UTF-8 can be given a line.
+  private var lineBreaks = LineBreakCounter()
 
   /// Raw bytes read from the source so far, for progress.
   public private(set) var rawBytesRead = 0
@@ -78,7 +83,10 @@ public final class UTF8Stream {
     carryCount = 0
     var atEnd = false
     // At the start, gather four bytes (or the whole input) so a byte order mark can be seen.
-    let wanted = started ? available + 1 : 4
+    // `encoding: utf-16` gathers more, because without a mark the byte order is guessed from
+    // where the NUL bytes fall.
+    let firstRead = requested == .utf16 ? min(raw.count, 256) : 4
+    let wanted = started ? available + 1 : firstRead
     while available < wanted {
       let count: Int
       do {
@@ -121,9 +129,19 @@ public final class UTF8Stream {
       } else {
         mode = .utf8(strict: requested == .utf8)
         detectedEncoding = .utf8
+        if UTF16Guess.startingPattern(bytes) != nil {
+          notes.append(
+            EncodingNote(
+              byteOffset: 0, line: 1,
+              message: "the file starts with NUL bytes between its characters, so it looks like "
+                + "UTF-16 without a byte order mark; set `encoding: utf-16` to read it"))
+        }
       }
     case .utf16, .utf16LE, .utf16BE:
-      let bigEndian = requested == .utf16BE || (requested == .utf16 && bigMark)
+      var bigEndian = requested == .utf16BE || (requested == .utf16 && bigMark)
+      if requested == .utf16 && !littleMark && !bigMark {
+        bigEndian = UTF16Guess.byteOrder(bytes) == .bigEndian
+      }
       if (bigEndian && bigMark) || (!bigEndian && littleMark) { markLength = 2 }
       mode = .utf16(bigEndian: bigEndian)
       detectedEncoding = bigEndian ? .utf16BE : .utf16LE
@@ -166,21 +184,29 @@ public final class UTF8Stream {
       } else {
         carryStart = index
         carryCount = bytes.count - index
-        return UnsafeRawBufferPointer(rebasing: bytes[0..<index])
+        let valid = UnsafeRawBufferPointer(rebasing: bytes[0..<index])
+        lineBreaks.count(valid)
+        return valid
       }
     }
-    guard case .invalid(let index) = outcome else { return bytes }
+    guard case .invalid(let index) = outcome else {
+      lineBreaks.count(bytes)
+      return bytes
+    }
     let offset = rawBytesRead - bytes.count + index
+    lineBreaks.count(UnsafeRawBufferPointer(rebasing: bytes[0..<index]))
+    let line = lineBreaks.total + 1
     if strict {
       throw ReaderFailure(
-        SourceLocation(file: path),
+        SourceLocation(file: path, line: line),
         "invalid UTF-8 at byte offset \(offset); set `encoding:` to the file's encoding "
           + "(for example windows-1252) or to auto")
     }
     notes.append(
       EncodingNote(
-        byteOffset: offset,
-        message: "invalid UTF-8 at byte offset \(offset); read the file from there as Windows-1252"))
+        byteOffset: offset, line: line,
+        message: "invalid UTF-8 on line \(line) (byte offset \(offset)); read the file from "
+          + "there on as Windows-1252"))
     mode = .singleByte(windows1252: true)
     detectedEncoding = .windows1252
     transcoded.removeAll(keepingCapacity: true)

@@ -13,7 +13,7 @@ public enum Runner {
     var writing: APIWriting?
     defer { try? sandbox?.stop() }
     do throws(RunAbort) {
-      try checkColumns(of: selected)
+      try checkColumns(of: selected, jobFile: job.filePath)
       if !options.dryRun { try checkIncrementalOutputs(of: selected, run: identity) }
       sandbox = try startSandbox(for: job, options: options, observer: observer)
       writing = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
@@ -29,7 +29,8 @@ public enum Runner {
           input = FileInput(displayPath: "GET /\(source.resource)", path: "", format: .jsonl)
         }
         let runner = StepRunner(
-          step: step, input: input, options: options, run: identity, observer: observer)
+          step: step, input: input, options: options, run: identity, observer: observer,
+          jobFile: job.filePath)
         running = runner
         if case .api(let source) = step.input {
           guard let writer else {
@@ -91,7 +92,7 @@ public enum Runner {
   /// Reads the header of every CSV input that exists before any step runs, so a mapped or key
   /// column the file lacks stops the run (exit status 2) before anything is written. Inputs
   /// an earlier step writes are checked when their step opens them.
-  private static func checkColumns(of steps: [Step]) throws(RunAbort) {
+  private static func checkColumns(of steps: [Step], jobFile: String) throws(RunAbort) {
     var written: [String] = []
     for step in steps {
       defer {
@@ -104,19 +105,15 @@ public enum Runner {
       let reader = CSVReader(source: source, path: input.displayPath, options: input.csv)
       // A broken file is reported when its step reads it, with the run's usual exit status.
       guard (try? reader.next()) != nil, let names = reader.columnNames else { continue }
-      let header = CSVHeader(names: names)
       do throws(MappingError) {
+        let header = CSVHeader(names: names)
         try Mapper(mappings: step.map).bind(header: header)
-        for name in step.key where header.index(of: name) == nil {
-          var message = "the key column '\(name)' is not in the header"
-          if let near = NearMatch.closest(to: name, among: names) {
-            message += "; did you mean '\(near)'?"
-          }
-          throw MappingError(field: name, mark: nil, message: message)
-        }
+        _ = try step.keyColumns(in: header)
       } catch {
-        let location = error.mark.map { " (job file line \($0.line))" } ?? ""
-        throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+        let message = MissingColumnMessage(
+          jobFile: jobFile, step: step.name, input: input.displayPath, columns: names,
+          delimiter: reader.delimiter, delimiterIsSet: input.csv.delimiter != nil)
+        throw .jobFile(message.text(for: error))
       }
     }
   }

@@ -6,6 +6,8 @@ final class StepRunner {
   let options: RunOptions
   let run: RunIdentity
   let observer: RunObserver?
+  /// The job file's path as given, for errors about it.
+  let jobFile: String
   /// The counts so far; after a failure, how far the step got.
   var report: StepReport
   let mapper: Mapper
@@ -18,6 +20,9 @@ final class StepRunner {
   private var problemLines = 0
   /// The reader of an API read, which `openReader` returns in place of opening `input`.
   var apiReader: APIListReader?
+  /// The reader `openReader` opened for CSV input, whose delimiter a missing-column error
+  /// names.
+  private var csvReader: CSVReader?
   /// Adds counts that only the caller has, such as API requests, before the step is reported.
   var beforeFinishing: ((inout StepReport) -> Void)?
   /// The CSV writer of an export without `map`, whose columns can grow past the schema's.
@@ -26,9 +31,12 @@ final class StepRunner {
   private(set) var outputPath: String?
   private var keysSized = false
 
-  init(step: Step, input: FileInput, options: RunOptions, run: RunIdentity, observer: RunObserver?)
-  {
+  init(
+    step: Step, input: FileInput, options: RunOptions, run: RunIdentity, observer: RunObserver?,
+    jobFile: String
+  ) {
     self.step = step
+    self.jobFile = jobFile
     self.input = input
     self.options = options
     self.run = run
@@ -83,7 +91,9 @@ final class StepRunner {
     }
     switch input.format {
     case .csv:
-      return CSVReader(source: source, path: input.displayPath, options: input.csv)
+      let reader = CSVReader(source: source, path: input.displayPath, options: input.csv)
+      csvReader = reader
+      return reader
     case .jsonl:
       return JSONLinesReader(
         source: source, path: input.displayPath, encoding: input.encoding,
@@ -191,26 +201,14 @@ final class StepRunner {
   func bind(_ header: CSVHeader) throws(RunAbort) {
     do {
       try mapper.bind(header: header)
-      if keyColumns == nil { keyColumns = try keyIndexes(header) }
+      if keyColumns == nil { keyColumns = try step.keyColumns(in: header) }
     } catch {
-      let location = error.mark.map { " (job file line \($0.line))" } ?? ""
-      throw .jobFile("step '\(step.name)': \(error.message)\(location)")
+      let message = MissingColumnMessage(
+        jobFile: jobFile, step: step.name, input: input.displayPath, columns: header.names,
+        delimiter: csvReader?.delimiter ?? input.csv.delimiter ?? UInt8(ascii: ","),
+        delimiterIsSet: input.csv.delimiter != nil)
+      throw .jobFile(message.text(for: error))
     }
-  }
-
-  func keyIndexes(_ header: CSVHeader) throws(MappingError) -> [Int] {
-    var indexes: [Int] = []
-    for name in step.key {
-      guard let index = header.index(of: name) else {
-        var message = "the key column '\(name)' is not in the header"
-        if let near = NearMatch.closest(to: name, among: header.names) {
-          message += "; did you mean '\(near)'?"
-        }
-        throw MappingError(field: name, mark: nil, message: message)
-      }
-      indexes.append(index)
-    }
-    return indexes
   }
 
   /// Builds the record's key from the `key:` fields and rejects a repeat of an earlier one.
