@@ -30,7 +30,8 @@ struct StepDecoder {
     guard let input, let output else { return nil }
     if case .api = input, case .api = output {
       reader.fail(
-        writeNode.mark, "step '\(name)' reads from the API, so it must write to a file, not the API")
+        writeNode.mark, "step '\(name)' reads from the API, so it must write to a file, not the API"
+      )
       return nil
     }
     if case .api = output, key.isEmpty {
@@ -74,7 +75,9 @@ struct StepDecoder {
     let pathNode = entries["path"]?.value
     let resourceNode = entries["resource"]?.value
     if pathNode != nil && resourceNode != nil {
-      reader.fail(node.mark, "\(context) has both `path:` and `resource:`; a step reads a file or the API, not both")
+      reader.fail(
+        node.mark,
+        "\(context) has both `path:` and `resource:`; a step reads a file or the API, not both")
       return nil
     }
     if let resourceNode {
@@ -87,7 +90,9 @@ struct StepDecoder {
     guard let path = reader.string(pathNode, "path") else { return nil }
     let format: FileFormat
     if let formatNode = entries["format"]?.value {
-      guard let text = reader.choice(formatNode, "format", among: FileFormat.allCases.map(\.rawValue)) else {
+      guard
+        let text = reader.choice(formatNode, "format", among: FileFormat.allCases.map(\.rawValue))
+      else {
         return nil
       }
       format = FileFormat(rawValue: text)!
@@ -96,7 +101,8 @@ struct StepDecoder {
     } else {
       reader.fail(
         pathNode.mark,
-        "cannot tell the format of '\(path)' from its extension; add `format: csv`, `jsonl` or `xml`")
+        "cannot tell the format of '\(path)' from its extension; add `format: csv`, `jsonl` or `xml`"
+      )
       return nil
     }
     var input = FileInput(
@@ -109,16 +115,19 @@ struct StepDecoder {
       } else {
         reader.fail(
           node.mark,
-          "unknown encoding '\(text)'; use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+          "unknown encoding '\(text)'; use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
     }
     switch format {
     case .csv:
       decodeCSVOptions(entries, into: &input.csv)
     case .jsonl:
-      rejectKeys(entries, ["delimiter", "quote", "header_row", "lenient_quotes", "duplicate_columns"], "CSV")
+      rejectKeys(
+        entries, ["delimiter", "quote", "header_row", "lenient_quotes", "duplicate_columns"], "CSV")
       if let node = entries["field_size_limit"]?.value {
-        input.csv.fieldSizeLimit = reader.integer(node, "field_size_limit", range: 1...(1 << 30)) ?? input.csv.fieldSizeLimit
+        input.csv.fieldSizeLimit =
+          reader.integer(node, "field_size_limit", range: 1...(1 << 30)) ?? input.csv.fieldSizeLimit
       }
     case .xml:
       let csvKeys = ["delimiter", "quote", "header_row", "lenient_quotes", "duplicate_columns"]
@@ -147,7 +156,8 @@ struct StepDecoder {
     if let api {
       checkConnection(api, at: resourceNode.mark, context: context, verb: "reads from")
     } else {
-      reader.fail(resourceNode.mark, "\(context) reads from the API, so the job needs an `api:` block")
+      reader.fail(
+        resourceNode.mark, "\(context) reads from the API, so the job needs an `api:` block")
     }
     for (key, entry) in entries where key != "resource" && key != "filter" && key != "since" {
       reader.fail(entry.key.mark, "`\(key)` applies to reading a file only")
@@ -170,9 +180,12 @@ struct StepDecoder {
       if text == "last_run" || ChangeTime(text) != nil {
         since = text
       } else {
-        reader.fail(
-          sinceNode.mark,
-          "since must be `last_run` or an ISO 8601 timestamp such as 2024-03-05T10:00:00Z, not '\(text)'")
+        var message =
+          "since must be `last_run` or an ISO 8601 timestamp such as 2024-03-05T10:00:00Z, not '\(text)'"
+        if let near = NearMatch.closest(to: text, among: ["last_run"]) {
+          message += "; did you mean '\(near)'?"
+        }
+        reader.fail(sinceNode.mark, message)
       }
     }
     return .api(APIInput(resource: resource, filter: filter, since: since))
@@ -187,7 +200,9 @@ struct StepDecoder {
     }
   }
 
-  private func decodeCSVOptions(_ entries: [String: YAMLMappingEntry], into options: inout CSVOptions) {
+  private func decodeCSVOptions(
+    _ entries: [String: YAMLMappingEntry], into options: inout CSVOptions
+  ) {
     if let node = entries["delimiter"]?.value, let text = reader.string(node, "delimiter") {
       if let byte = Self.singleByte(text), text != "auto" {
         options.delimiter = byte
@@ -203,7 +218,8 @@ struct StepDecoder {
       }
     }
     if let node = entries["header_row"]?.value {
-      options.headerRow = reader.integer(node, "header_row", range: 0...1_000_000) ?? options.headerRow
+      options.headerRow =
+        reader.integer(node, "header_row", range: 0...1_000_000) ?? options.headerRow
     }
     if let node = entries["lenient_quotes"]?.value {
       options.lenientQuotes = reader.boolean(node, "lenient_quotes") ?? false
@@ -246,7 +262,9 @@ struct StepDecoder {
       format = FileFormat(rawValue: text)
     }
     guard let format else {
-      reader.fail(pathNode.mark, "cannot tell the format of '\(path)' from its extension; add `format: csv` or `jsonl`")
+      reader.fail(
+        pathNode.mark,
+        "cannot tell the format of '\(path)' from its extension; add `format: csv` or `jsonl`")
       return nil
     }
     var output = FileOutput(
@@ -257,7 +275,9 @@ struct StepDecoder {
       if format != .csv { reader.fail(node.mark, "`excel_safe` applies to CSV output only") }
     }
     if let node = entries["delimiter"]?.value, let text = reader.string(node, "delimiter") {
-      if let byte = Self.singleByte(text) { output.delimiter = byte } else {
+      if let byte = Self.singleByte(text) {
+        output.delimiter = byte
+      } else {
         reader.fail(node.mark, "delimiter must be one character (or `tab`)")
       }
     } else if path.lowercased().hasSuffix(".tsv") {
@@ -296,7 +316,8 @@ struct StepDecoder {
     if let api {
       checkConnection(api, at: resourceNode.mark, context: context)
     } else {
-      reader.fail(resourceNode.mark, "\(context) writes to the API, so the job needs an `api:` block")
+      reader.fail(
+        resourceNode.mark, "\(context) writes to the API, so the job needs an `api:` block")
     }
     for key in ["path", "format", "excel_safe", "delimiter"] {
       if let entry = entries[key] {
@@ -311,10 +332,12 @@ struct StepDecoder {
       if mode != .create && resource == "openings" {
         reader.fail(
           node.mark,
-          "openings can only be created (`mode: create`), because the API has no PATCH /openings/{id}")
+          "openings can only be created (`mode: create`), because the API has no PATCH /openings/{id}"
+        )
       }
     }
-    let batchSize = reader.integer(entries["batch_size"]?.value, "batch_size", range: 1...1000) ?? 50
+    let batchSize =
+      reader.integer(entries["batch_size"]?.value, "batch_size", range: 1...1000) ?? 50
     return .api(APIOutput(resource: resource, mode: mode, batchSize: batchSize))
   }
 }
