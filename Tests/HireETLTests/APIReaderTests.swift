@@ -320,4 +320,25 @@ private func ids(_ records: [JSONObject]) -> [String] {
     #expect(ChangeTime.milliseconds(of: "2024-13-05") == nil)
     #expect(ChangeTime.milliseconds(of: "yesterday") == nil)
   }
+
+  @Test(arguments: [
+    ("2024-03-05T10:00:00", "2024-03-05T10:00:00Z"),
+    ("2024-03-05 10:00", "2024-03-05T10:00:00Z"),
+    ("2024-03-05T10:00", "2024-03-05T10:00:00+00:00"),
+    ("2024-03-05", "2024-03-05T00:00:00Z"),
+  ])
+  func changeTimeWithoutOffsetIsUTC(local: String, utc: String) {
+    let milliseconds = ChangeTime.milliseconds(of: local)
+    #expect(milliseconds != nil)
+    #expect(milliseconds == ChangeTime.milliseconds(of: utc))
+  }
+
+  @Test func decoderAcceptsSinceWithoutOffset() throws {
+    let fixture = try ExportFixture(candidates: 1)
+    for since in ["2024-03-05T10:00:00", "\"2024-03-05 10:00\"", "2024-03-05"] {
+      fixture.writeJob(read: "{ resource: candidates, since: \(since) }")
+      let result = runCommandLine(["check", fixture.folder.path("job.yaml")])
+      #expect(result.status == 0, "since: \(since): \(result.error)")
+    }
+  }
 }

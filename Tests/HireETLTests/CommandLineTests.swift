@@ -258,11 +258,27 @@ private func smallJobFolder() -> TemporaryFolder {
     let folder = TemporaryFolder()
     let job = folder.path("export.yaml")
     #expect(runCommandLine(["init", "export", job]).status == 0)
-    folder.write("dumps/candidates.jsonl", "")
+    #expect(folder.read("export.yaml") == StarterJobs.export)
+    #expect(!StarterJobs.export.contains("excel_safe"))
     let checked = runCommandLine(["check", job])
     #expect(checked.status == 0)
+    #expect(checked.out.contains("   read     GET /candidates (changed since last_run)\n"))
     #expect(
-      checked.out.contains("   write    \(folder.path("warehouse/candidates-{date}.csv")) (csv)\n"))
+      checked.out.contains("   write    \(folder.path("warehouse/candidates-{run}.csv")) (csv)\n"))
+  }
+
+  @Test func initExportRunsKeepEachFile() throws {
+    let folder = TemporaryFolder()
+    let job = folder.path("export.yaml")
+    #expect(runCommandLine(["init", "export", job]).status == 0)
+    for _ in 1...2 {
+      let result = runCommandLine(["run", job, "-q"])
+      #expect(result.status == 0, "\(result.error)")
+    }
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path("warehouse"))
+    let files = names.filter { $0.hasSuffix(".csv") }
+    #expect(files.count == 2, "\(names)")
+    #expect(names.filter { $0.hasSuffix(".csv.manifest.json") }.count == 2, "\(names)")
   }
 
   @Test func initRefusesOverwrite() {

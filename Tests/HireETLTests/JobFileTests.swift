@@ -467,6 +467,48 @@ private let jobFileErrorCases: [JobFileErrorCase] = [
       "9:7: lookup: step 'openings' writes to a file, so it creates no ids to look up; lookups need a step that writes to the API"
     ]),
   JobFileErrorCase(
+    name: "since with a hyphen",
+    yaml: """
+      version: 1
+      api: { base_url: sandbox }
+      steps:
+        - name: a
+          read: { resource: candidates, since: last-run }
+          write: { path: out.jsonl }
+      """,
+    problems: [
+      "5:42: since must be `last_run` or an ISO 8601 timestamp such as 2024-03-05T10:00:00Z, "
+        + "not 'last-run'; did you mean 'last_run'?"
+    ]),
+  JobFileErrorCase(
+    name: "since far from last_run",
+    yaml: """
+      version: 1
+      api: { base_url: sandbox }
+      steps:
+        - name: a
+          read: { resource: candidates, since: yesterday }
+          write: { path: out.jsonl }
+      """,
+    problems: [
+      "5:42: since must be `last_run` or an ISO 8601 timestamp such as 2024-03-05T10:00:00Z, "
+        + "not 'yesterday'"
+    ]),
+  JobFileErrorCase(
+    name: "unknown API resource",
+    yaml: """
+      version: 1
+      api: { base_url: sandbox }
+      steps:
+        - name: a
+          read: { resource: jobs }
+          write: { path: out.jsonl }
+      """,
+    problems: [
+      "5:23: resource must be one of openings, candidates, candidatemessages, internalnotes, "
+        + "interviews, reviews, evaluations, todos"
+    ]),
+  JobFileErrorCase(
     name: "every problem at once",
     yaml: """
       version: 1

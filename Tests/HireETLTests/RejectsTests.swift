@@ -104,7 +104,8 @@ private let openingProblem = RecordProblem(
     try rejects.commit()
     #expect(
       folder.read("r.csv")
-        == "name,tags,n,_row,_errors,_extra\nAda,[1],,1,email is not a valid e-mail address,\n")
+        == "name,tags,n,_row,_errors,_extra,_record\n"
+        + "Ada,[1],,1,email is not a valid e-mail address,,\n")
   }
 
   @Test func csvKindLaterJSONFields() throws {
@@ -116,8 +117,70 @@ private let openingProblem = RecordProblem(
     try rejects.commit()
     #expect(
       folder.read("r.csv")
-        == "a,_row,_errors,_extra\n1,1,email is not a valid e-mail address,\n"
-        + "2,2,email is not a valid e-mail address,\"{\"\"b\"\":\"\"3\"\"}\"\n")
+        == "a,_row,_errors,_extra,_record\n1,1,email is not a valid e-mail address,,\n"
+        + "2,2,email is not a valid e-mail address,\"{\"\"b\"\":\"\"3\"\"}\",\n")
+  }
+
+  @Test func csvKindKeepsUnparsedLineAfterRecord() throws {
+    let folder = TemporaryFolder()
+    let records = try jsonRecords("{\"a\": \"1\"}\n{\"a\": 2,}\n[3]\n")
+    let rejects = RejectsWriter(path: folder.path("r.csv"))
+    try rejects.add(records[0], problems: [emailProblem])
+    try rejects.add(records[1], problems: records[1].problems)
+    try rejects.add(records[2], problems: records[2].problems)
+    try rejects.commit()
+    let text = try #require(folder.read("r.csv"))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.count == 5)
+    #expect(lines[0] == "a,_row,_errors,_extra,_record")
+    #expect(lines[1] == "1,1,email is not a valid e-mail address,,")
+    #expect(lines[2].hasPrefix(",2,\"line 2, column "))
+    #expect(lines[2].hasSuffix(#",,"{""a"": 2,}""#))
+    #expect(lines[3].hasPrefix(",3,"))
+    #expect(lines[3].hasSuffix(",,[3]"))
+  }
+
+  @Test func csvKindKeepsUnparsedLineFirst() throws {
+    let folder = TemporaryFolder()
+    let records = try jsonRecords("not json\n{\"a\": \"1\", \"b\": \"2\"}\nno\n")
+    let rejects = RejectsWriter(path: folder.path("r.csv"))
+    try rejects.add(records[0], problems: [emailProblem])
+    try rejects.add(records[1], problems: [emailProblem])
+    try rejects.add(records[2], problems: [emailProblem])
+    try rejects.commit()
+    #expect(
+      folder.read("r.csv")
+        == "_row,_errors,_extra,_record\n"
+        + "1,email is not a valid e-mail address,,not json\n"
+        + "2,email is not a valid e-mail address,\"{\"\"a\"\":\"\"1\"\",\"\"b\"\":\"\"2\"\"}\",\n"
+        + "3,email is not a valid e-mail address,,no\n")
+  }
+
+  @Test func csvKindFieldsNamedLikeAddedColumns() throws {
+    let folder = TemporaryFolder()
+    let records = try jsonRecords(
+      "{\"a\": \"1\", \"_row\": 7, \"_record\": \"x\"}\n{\"a\": \"2\", \"a\": \"3\"}\n")
+    let rejects = RejectsWriter(path: folder.path("r.csv"))
+    try rejects.add(records[0], problems: [emailProblem])
+    try rejects.add(records[1], problems: [emailProblem])
+    try rejects.commit()
+    #expect(
+      folder.read("r.csv")
+        == "a,_row,_errors,_extra,_record\n"
+        + "1,1,email is not a valid e-mail address,\"{\"\"_row\"\":7,\"\"_record\"\":\"\"x\"\"}\",\n"
+        + "2,2,email is not a valid e-mail address,\"{\"\"a\"\":\"\"3\"\"}\",\n")
+  }
+
+  @Test func csvKindKeepsExtraColumnOfCSVInput() throws {
+    let folder = TemporaryFolder()
+    let records = try csvRecords("a,_row,_errors,_extra,_record\n1,4,old,\"{\"\"b\"\":2}\",\n")
+    let rejects = RejectsWriter(path: folder.path("again.csv"))
+    try rejects.add(records[0], problems: [emailProblem])
+    try rejects.commit()
+    #expect(
+      folder.read("again.csv")
+        == "a,_extra,_record,_row,_errors\n"
+        + "1,\"{\"\"b\"\":2}\",,2,email is not a valid e-mail address\n")
   }
 
   @Test func jsonKindFields() throws {

@@ -47,8 +47,76 @@ import Testing
   }
 }
 
+/// The sample jobs, run on one copy of `Samples/` in the order and as often as the command list
+/// of `Samples/README.md` gives, leave exactly the files of `expected/` in `out/` and
+/// `rejects/`. So no job replaces or removes a file that another job wrote.
+@Suite struct SamplesFolderTests {
+  /// Returns the jobs of the README's command list, with 2 runs where its comment reads `twice`.
+  static func readmeCommands() throws -> [(job: String, runs: Int)] {
+    let readme = try String(
+      contentsOf: SamplesTests.samples.appendingPathComponent("README.md"), encoding: .utf8)
+    let prefix = ".build/release/hire-etl run Samples/"
+    var commands: [(job: String, runs: Int)] = []
+    for line in readme.split(separator: "\n") where line.hasPrefix(prefix) {
+      let rest = line.dropFirst(prefix.count)
+      let job = String(rest.prefix { !$0.isWhitespace })
+      commands.append((job, rest.contains("# twice") ? 2 : 1))
+    }
+    return commands
+  }
+
+  /// Returns the text of every file under `folder`, by path relative to it.
+  private func files(under folder: String) throws -> [String: String] {
+    let manager = FileManager.default
+    var result: [String: String] = [:]
+    for name in try manager.subpathsOfDirectory(atPath: folder) {
+      var isFolder: ObjCBool = false
+      let path = folder + "/" + name
+      guard manager.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+        continue
+      }
+      result[name] = String(
+        decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+    }
+    return result
+  }
+
+  @Test func readmeListsEveryJob() throws {
+    let listed = Set(try Self.readmeCommands().map(\.job))
+    let jobs = try FileManager.default.contentsOfDirectory(atPath: SamplesTests.samples.path)
+      .filter { $0.hasSuffix(".yaml") }
+    #expect(listed == Set(jobs))
+  }
+
+  @Test func allJobsLeaveExpectedFiles() throws {
+    let commands = try Self.readmeCommands()
+    #expect(commands.count == 8)
+    let folder = TemporaryFolder()
+    let manager = FileManager.default
+    try manager.copyItem(
+      atPath: SamplesTests.samples.appendingPathComponent("data").path, toPath: folder.path("data"))
+    for command in commands {
+      try manager.copyItem(
+        atPath: SamplesTests.samples.appendingPathComponent(command.job).path,
+        toPath: folder.path(command.job))
+    }
+    for command in commands {
+      let status = SamplesTests.jobs.first { $0.job == command.job }?.status ?? 0
+      for run in 1...command.runs {
+        let result = runCommandLine(["run", folder.path(command.job), "-q"])
+        #expect(result.status == status, "\(command.job), run \(run): \(result.error)")
+      }
+    }
+    let expected = SamplesTests.samples.appendingPathComponent("expected").path
+    #expect(try files(under: folder.path("rejects")) == files(under: expected + "/rejects"))
+    #expect(try files(under: folder.path("out")) == files(under: expected + "/out"))
+  }
+}
+
 /// `Samples/nightly-export.yaml`, run twice on a copy: the first run writes every record of
-/// all eight resources, and the second only a header, because nothing changed in between.
+/// all eight resources. Nothing changed in between, so the second writes only a header row to
+/// each CSV file and nothing to each JSON Lines file. Its XML feed of the open openings is
+/// complete again, because that step reads without `since:`.
 @Suite struct NightlyExportSampleTests {
   /// Returns the files under `warehouse/`, one folder a run, by run folder and file name.
   private func warehouse(_ folder: TemporaryFolder) throws -> [String: [String: String]] {
@@ -84,6 +152,10 @@ import Testing
     #expect(runs.count == 2)
     let secondRun = try #require(runs.values.first { $0["candidates.csv"] != candidates })
     #expect(secondRun["candidates.csv"]?.split(separator: "\n").count == 1)
-    #expect(secondRun["todos.jsonl"] == "")
+    #expect(secondRun["openings.csv"]?.split(separator: "\n").count == 1)
+    for name in dataFiles where name.hasSuffix(".jsonl") {
+      #expect(secondRun[name] == "", "\(name)")
+    }
+    #expect(secondRun["openings-feed.xml"] == firstRun["openings-feed.xml"])
   }
 }

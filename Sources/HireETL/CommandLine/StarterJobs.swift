@@ -45,8 +45,9 @@ enum StarterJobs {
           resource: candidates          # any of the eight list endpoints
           since: last_run               # only records created or changed since the last run
         write:
-          path: warehouse/candidates-{date}.csv
-          excel_safe: true                # cells starting with = + - @ get a leading '
+          # {run} gives each run a file of its own. With {date}, a second run on the same day
+          # would replace that day's file with one that holds only the later changes.
+          path: warehouse/candidates-{run}.csv
 
     """
 }

@@ -225,10 +225,12 @@ struct StepDecoder {
       if text == "last_run" || ChangeTime(text) != nil {
         since = text
       } else {
-        reader.fail(
-          sinceNode.mark,
+        var message =
           "since must be `last_run` or an ISO 8601 timestamp such as 2024-03-05T10:00:00Z, not '\(text)'"
-        )
+        if let near = NearMatch.closest(to: text, among: ["last_run"]) {
+          message += "; did you mean '\(near)'?"
+        }
+        reader.fail(sinceNode.mark, message)
       }
     }
     return .api(APIInput(resource: resource, filter: filter, since: since))
