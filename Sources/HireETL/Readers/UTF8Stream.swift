@@ -2,8 +2,8 @@
 public struct EncodingNote: Equatable, Sendable {
   /// The offset into the raw file of the byte the note is about.
   public var byteOffset: Int
-  /// The 1-based line of that byte.
-  public var line: Int
+  /// The 1-based line of that byte; nil when the input cannot be read again to count it.
+  public var line: Int?
   public var message: String
 }
 
@@ -30,8 +30,6 @@ public final class UTF8Stream {
   private var finished = false
   /// A high surrogate waiting for its pair at a chunk boundary.
   private var pendingHighSurrogate: UInt32?
-  /// Line breaks in the UTF-8 handed out so far, so that invalid UTF-8 can be given a line.
-  private var lineBreaks = LineBreakCounter()
 
   /// Raw bytes read from the source so far, for progress.
   public private(set) var rawBytesRead = 0
@@ -50,6 +48,24 @@ public final class UTF8Stream {
 
   deinit {
     raw.deallocate()
+  }
+
+  /// Returns the 1-based line of the raw byte at `offset`, counted by reading the input again
+  /// from its start. Counting only here, instead of as the bytes pass, keeps the cost off every
+  /// valid file. Nil when the input cannot be read again, such as standard input.
+  private func line(ofByteAt offset: Int) -> Int? {
+    guard let again = source.reopened() else { return nil }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+    defer { buffer.deallocate() }
+    var counter = LineBreakCounter()
+    var remaining = offset
+    while remaining > 0 {
+      let window = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(remaining, buffer.count)])
+      guard let count = try? again.read(into: window), count > 0 else { return nil }
+      counter.count(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+      remaining -= count
+    }
+    return counter.total + 1
   }
 
   /// Returns the next chunk of UTF-8, valid until the next call; an empty buffer at the end.
@@ -184,18 +200,13 @@ public final class UTF8Stream {
       } else {
         carryStart = index
         carryCount = bytes.count - index
-        let valid = UnsafeRawBufferPointer(rebasing: bytes[0..<index])
-        lineBreaks.count(valid)
-        return valid
+        return UnsafeRawBufferPointer(rebasing: bytes[0..<index])
       }
     }
-    guard case .invalid(let index) = outcome else {
-      lineBreaks.count(bytes)
-      return bytes
-    }
+    guard case .invalid(let index) = outcome else { return bytes }
     let offset = rawBytesRead - bytes.count + index
-    lineBreaks.count(UnsafeRawBufferPointer(rebasing: bytes[0..<index]))
-    let line = lineBreaks.total + 1
+    let line = line(ofByteAt: offset)
+    let place = line.map { "on line \($0) (byte offset \(offset))" } ?? "at byte offset \(offset)"
     if strict {
       throw ReaderFailure(
         SourceLocation(file: path, line: line),
@@ -205,8 +216,7 @@ public final class UTF8Stream {
     notes.append(
       EncodingNote(
         byteOffset: offset, line: line,
-        message: "invalid UTF-8 on line \(line) (byte offset \(offset)); read the file from "
-          + "there on as Windows-1252"))
+        message: "invalid UTF-8 \(place); read the file from there on as Windows-1252"))
     mode = .singleByte(windows1252: true)
     detectedEncoding = .windows1252
     transcoded.removeAll(keepingCapacity: true)

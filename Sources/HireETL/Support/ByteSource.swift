@@ -6,6 +6,13 @@ public protocol ByteSource: AnyObject {
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int
   /// Total size in bytes when known (a regular file), for progress.
   var totalBytes: Int? { get }
+  /// Returns a new source that reads the same input again from its start, or nil when the input
+  /// cannot be read twice, as standard input cannot.
+  func reopened() -> ByteSource?
+}
+
+extension ByteSource {
+  public func reopened() -> ByteSource? { nil }
 }
 
 /// A failure to open or read an input file.
@@ -52,6 +59,10 @@ public final class FileByteSource: ByteSource {
     if ownsDescriptor { close(descriptor) }
   }
 
+  public func reopened() -> ByteSource? {
+    ownsDescriptor ? try? FileByteSource(path: path) : nil
+  }
+
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
     while true {
       let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
@@ -74,6 +85,8 @@ public final class MemoryByteSource: ByteSource {
     self.bytes = bytes
     self.chunkSize = max(1, chunkSize)
   }
+
+  public func reopened() -> ByteSource? { MemoryByteSource(bytes, chunkSize: chunkSize) }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
     let count = min(buffer.count, chunkSize, bytes.count - position)
