@@ -41,7 +41,8 @@ public final class Mapper {
       var indexes: [Int] = []
       for name in mapping.rule.sourceFields {
         guard let index = header.index(of: name) else {
-          var message = "the column '\(name)' used by output field '\(mapping.name)' is not in the header"
+          var message =
+            "the column '\(name)' used by output field '\(mapping.name)' is not in the header"
           if let near = NearMatch.closest(to: name, among: header.names) {
             message += "; did you mean '\(near)'?"
           } else {
@@ -74,7 +75,8 @@ public final class Mapper {
   ) {
     cells.bytes.withUnsafeBytes { buffer in
       cells.ends.withUnsafeBufferPointer { ends in
-        let row = RowView(bytes: buffer.baseAddress, ends: ends.baseAddress, count: ends.count, firstStart: 0)
+        let row = RowView(
+          bytes: buffer.baseAddress, ends: ends.baseAddress, count: ends.count, firstStart: 0)
         mapRow(row, header: cells.header, into: &output, problems: &problems)
       }
     }
@@ -96,7 +98,8 @@ public final class Mapper {
       output.reset()
       var slot = 0
       for index in 0..<header.names.count where !Self.rejectsColumns.contains(header.names[index]) {
-        ValueConversion.setText(row.cell(index), options: FieldOptions(), field: names[slot],
+        ValueConversion.setText(
+          row.cell(index), options: FieldOptions(), field: names[slot],
           at: slot, in: &output, problems: &problems)
         slot += 1
       }
@@ -109,20 +112,23 @@ public final class Mapper {
       if field.isPlainField {
         // The common case: one column, trimmed, no conversion.
         let bytes = row.cell(field.columns[0])
-        // Only trimmed, non-empty ASCII-edged text skips the general path, which copies the
-        // field's options.
+        // Only non-empty text that needs no further trimming skips the general path, which
+        // copies the field's options. Text with a non-ASCII first or last byte needs the
+        // Unicode check for trimmable characters.
         let trimmed = field.trims ? ValueConversion.asciiTrimmed(bytes) : bytes
         if !field.isInteger, let first = trimmed.first, let last = trimmed.last,
-          first < 0x80 && last < 0x80
+          (first < 0x80 && last < 0x80) || !field.trims || !TextTrim.needsTrim(trimmed)
         {
           output.setText(slot, trimmed)
         } else if field.isInteger, let number = ValueConversion.plainInteger(bytes) {
           output.values[slot] = .integer(number)
         } else if field.isInteger {
-          ValueConversion.setInteger(bytes, options: field.options, field: field.name, at: slot,
+          ValueConversion.setInteger(
+            bytes, options: field.options, field: field.name, at: slot,
             in: &output, problems: &problems)
         } else {
-          ValueConversion.setText(bytes, options: field.options, field: field.name, at: slot,
+          ValueConversion.setText(
+            bytes, options: field.options, field: field.name, at: slot,
             in: &output, problems: &problems)
         }
         continue
@@ -140,13 +146,15 @@ public final class Mapper {
     }
     switch mapping.rule {
     case .field(_, let options), .path(_, let options):
-      ValueConversion.setText(cell(0), options: options, field: mapping.name, at: slot,
+      ValueConversion.setText(
+        cell(0), options: options, field: mapping.name, at: slot,
         in: &output, problems: &problems)
     case .constant(let value):
       output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
     case .join(_, let separator, let options):
       let parts = field.columns.indices.map { String(decoding: cell($0), as: UTF8.self) }
-      ValueConversion.setJoined(parts, separator: separator, options: options,
+      ValueConversion.setJoined(
+        parts, separator: separator, options: options,
         field: mapping.name, at: slot, in: &output, problems: &problems)
     case .template(let parts, let options):
       var position = 0
@@ -158,7 +166,8 @@ public final class Mapper {
           return TextTrim.trim(String(decoding: cell(position), as: UTF8.self))
         }
       }.joined()
-      ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+      ValueConversion.setString(
+        text, options: options, field: mapping.name, at: slot,
         in: &output, problems: &problems)
     }
     resolveLookup(mapping, at: slot, in: &output, problems: &problems)
@@ -178,7 +187,8 @@ public final class Mapper {
       if output.names != keys { output = OutputRecord(names: keys) }
       output.reset()
       for (index, value) in values.enumerated() {
-        ValueConversion.setJSON(value, options: FieldOptions(), field: keys[index],
+        ValueConversion.setJSON(
+          value, options: FieldOptions(), field: keys[index],
           at: index, in: &output, problems: &problems)
       }
       return
@@ -187,16 +197,19 @@ public final class Mapper {
     for (slot, mapping) in mappings.enumerated() {
       switch mapping.rule {
       case .field(let name, let options):
-        ValueConversion.setJSON(object[name], options: options, field: mapping.name, at: slot,
+        ValueConversion.setJSON(
+          object[name], options: options, field: mapping.name, at: slot,
           in: &output, problems: &problems)
       case .path(let parts, let options):
-        ValueConversion.setJSON(Self.follow(parts, in: object), options: options,
+        ValueConversion.setJSON(
+          Self.follow(parts, in: object), options: options,
           field: mapping.name, at: slot, in: &output, problems: &problems)
       case .constant(let value):
         output.values[slot] = ValueConversion.outputValue(of: value, in: &output)
       case .join(let names, let separator, let options):
         let parts = names.map { Self.text(of: object[$0]) }
-        ValueConversion.setJoined(parts, separator: separator, options: options,
+        ValueConversion.setJoined(
+          parts, separator: separator, options: options,
           field: mapping.name, at: slot, in: &output, problems: &problems)
       case .template(let parts, let options):
         let text = parts.map { part -> String in
@@ -205,7 +218,8 @@ public final class Mapper {
           case .field(let name): TextTrim.trim(Self.text(of: object[name]))
           }
         }.joined()
-        ValueConversion.setString(text, options: options, field: mapping.name, at: slot,
+        ValueConversion.setString(
+          text, options: options, field: mapping.name, at: slot,
           in: &output, problems: &problems)
       }
       resolveLookup(mapping, at: slot, in: &output, problems: &problems)
