@@ -274,6 +274,23 @@ final class CSVParser {
         }
       case .unquoted:
         var stop = index
+        // Four bytes a round while they fit, which saves three bounds checks of four.
+        while stop + 4 <= end {
+          if unquotedStops[Int(bytes[stop])] { break }
+          if unquotedStops[Int(bytes[stop + 1])] {
+            stop += 1
+            break
+          }
+          if unquotedStops[Int(bytes[stop + 2])] {
+            stop += 2
+            break
+          }
+          if unquotedStops[Int(bytes[stop + 3])] {
+            stop += 3
+            break
+          }
+          stop += 4
+        }
         while stop < end && !unquotedStops[Int(bytes[stop])] { stop += 1 }
         output.append(base + index, count: stop - index)
         index = stop
@@ -285,6 +302,9 @@ final class CSVParser {
         index += 1
         if byte == delimiter {
           try endCell(output)
+          // Most fields are unquoted, so the next one goes straight to the scan above unless
+          // it opens with a quote or the chunk ends.
+          if index < end && bytes[index] != quote { continue }
           current = .fieldStart
         } else if byte == Self.lineFeed || byte == Self.carriageReturn {
           try endCell(output)
