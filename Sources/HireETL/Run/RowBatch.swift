@@ -8,12 +8,12 @@ final class RowBatch: @unchecked Sendable {
   /// The cells of every row, back to back.
   let bytes = ByteBuffer(capacity: 256 * 1024)
   /// The end offset in `bytes` of each cell of every row.
-  let cellEnds = IntBuffer(capacity: 8 * 1024)
+  let cellEnds: IntBuffer
   /// For each row: its first entry in `cellEnds` and the offset of its first byte.
-  private let firstCells = IntBuffer(capacity: 1024)
-  private let firstBytes = IntBuffer(capacity: 1024)
-  let lines = IntBuffer(capacity: 1024)
-  private let numbers = IntBuffer(capacity: 1024)
+  private let firstCells: IntBuffer
+  private let firstBytes: IntBuffer
+  let lines: IntBuffer
+  private let numbers: IntBuffer
   /// The reader's problems by row index. Most rows have none, so they take no entry.
   private var readerProblemsByRow: [Int: [RecordProblem]] = [:]
 
@@ -25,7 +25,7 @@ final class RowBatch: @unchecked Sendable {
   /// Filled by a worker: the JSON lines of the rows that passed, back to back.
   let encoded = ByteBuffer(capacity: 512 * 1024)
   /// The end offset in `encoded` of each row's line (the previous end for a rejected row).
-  let encodedEnds = IntBuffer(capacity: 1024)
+  let encodedEnds: IntBuffer
   /// The problems of each rejected row after mapping and validation, by row index, and how many
   /// of them came from mapping.
   private var problemsByRow: [Int: (problems: [RecordProblem], mappingCount: Int)] = [:]
@@ -33,6 +33,16 @@ final class RowBatch: @unchecked Sendable {
   private(set) var allPassed = true
 
   var count: Int { lines.count }
+
+  /// Sizes the per-row buffers for `rowCapacity` rows of up to eight cells. They grow for more.
+  init(rowCapacity: Int) {
+    cellEnds = IntBuffer(capacity: rowCapacity * 8)
+    firstCells = IntBuffer(capacity: rowCapacity)
+    firstBytes = IntBuffer(capacity: rowCapacity)
+    lines = IntBuffer(capacity: rowCapacity)
+    numbers = IntBuffer(capacity: rowCapacity)
+    encodedEnds = IntBuffer(capacity: rowCapacity)
+  }
 
   func reset() {
     bytes.removeAll()

@@ -33,16 +33,20 @@ final class RowPipeline: @unchecked Sendable {
   private var callerEncoder = JSONLineEncoder()
 
   /// Starts the threads. `first` is the record the caller already read to bind the mapping.
+  ///
+  /// Every batch handed between threads costs semaphore waits and context switches. On the
+  /// csv-to-jsonl benchmark (1,000,000 rows, 2-core VM, 15 interleaved runs), 2,048-row
+  /// batches ran about 5% faster than 1,024-row ones and raised the peak RSS by about 0.5 MiB.
   init(
     reader: RecordReader, first: SourceRecord, mapper: Mapper, schema: Schema?, limit: Int?,
-    workers: Int, batchSize: Int = 1024
+    workers: Int, batchSize: Int = 2048
   ) {
     self.reader = reader
     self.pending = first
     self.limit = limit
     self.batchSize = batchSize
     self.workerCount = workers
-    let pool = (0..<(workers * 2 + 2)).map { _ in RowBatch() }
+    let pool = (0..<(workers * 2 + 2)).map { _ in RowBatch(rowCapacity: batchSize) }
     free = Mutex(pool)
     freeCount = DispatchSemaphore(value: pool.count)
     // One more mapper and validator than workers: the caller's thread encodes too while it
