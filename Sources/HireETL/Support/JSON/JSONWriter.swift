@@ -219,6 +219,7 @@ extension ByteBuffer {
   /// Bytes that need no escape go straight into storage, eight at a time, with no `memcpy`
   /// call, because for short fields such as names the call costs more than the copy. At the
   /// first byte that may need an escape, the general loop takes the rest.
+  @inline(__always)
   func appendJSONString(_ utf8: UnsafeRawBufferPointer) {
     let length = utf8.count
     guard let source = utf8.baseAddress else {
