@@ -61,6 +61,35 @@ private func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
     }
   }
 
+  /// The byte buffer's word-at-a-time copy must write what the general loop writes, for every
+  /// length around its 4- and 8-byte steps and an escape at every position.
+  @Test func bufferStringMatchesGeneral() {
+    let specials = ["\n", "\"", "\\", "\u{1F}", "\u{2028}", "\u{2029}", "€", "–", "é", "\u{7F}"]
+    var inputs: [String] = []
+    for length in 0...40 {
+      let plain = String(repeating: "x", count: length)
+      inputs.append(plain)
+      for position in 0...length {
+        for special in specials {
+          inputs.append(
+            String(plain.prefix(position)) + special + String(plain.dropFirst(position)))
+        }
+      }
+    }
+    let buffer = ByteBuffer(capacity: 16)
+    for input in inputs {
+      var general: [UInt8] = []
+      JSONWriter.appendString(input, to: &general)
+      buffer.removeAll()
+      buffer.append(UInt8(ascii: "<"))
+      var text = input
+      text.withUTF8 { buffer.appendJSONString(UnsafeRawBufferPointer($0)) }
+      buffer.append(UInt8(ascii: ">"))
+      #expect(
+        Array(buffer.allBytes) == [UInt8(ascii: "<")] + general + [UInt8(ascii: ">")], "\(input)")
+    }
+  }
+
   @Test func rawBufferStringWritten() {
     let bytes = Array("tab\there\u{2029}".utf8)
     var output: [UInt8] = []

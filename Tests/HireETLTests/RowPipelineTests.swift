@@ -79,11 +79,13 @@ import Testing
     #expect(threaded == single)
   }
 
-  @Test func threadedHonoursLimit() throws {
-    let threaded = try run(parallel: true, limit: 1_500)
-    let single = try run(parallel: false, limit: 1_500)
+  /// Limits inside the first batch of 2,048 rows and past it.
+  @Test(arguments: [1_500, 2_500])
+  func threadedHonoursLimit(_ limit: Int) throws {
+    let threaded = try run(parallel: true, limit: limit)
+    let single = try run(parallel: false, limit: limit)
     #expect(threaded == single)
-    #expect(threaded.read == 1_500)
+    #expect(threaded.read == limit)
   }
 
   @Test func threadedEmptyInput() throws {

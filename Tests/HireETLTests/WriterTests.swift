@@ -240,6 +240,28 @@ private let csvCellCases: [CSVCellCase] = [
     #expect(folder.read("big.txt")?.utf8.count == 3_000_000)
   }
 
+  /// Blocks of 64 KiB and more skip the write buffer, so they must still land after the
+  /// smaller writes before them.
+  @Test func outputFileKeepsOrderAroundLargeBlocks() throws {
+    let folder = TemporaryFolder()
+    let file = try OutputFile(path: folder.path("mixed.txt"))
+    let large = [UInt8](repeating: UInt8(ascii: "L"), count: 70_000)
+    var expected: [UInt8] = []
+    for round in 0..<4 {
+      let small = "small \(round)\n"
+      try file.write(small)
+      try large.withUnsafeBytes { try file.write($0) }
+      expected += Array(small.utf8) + large
+    }
+    try file.write("end\n")
+    try file.commit()
+    expected += Array("end\n".utf8)
+    let written = FileManager.default.contents(atPath: folder.path("mixed.txt")).map(Array.init)
+    #expect(written?.count == expected.count)
+    #expect(written == expected)
+    #expect(file.bytesWritten == expected.count)
+  }
+
   @Test func discardKeepsOlderFile() throws {
     let folder = TemporaryFolder()
     folder.write("out.jsonl", "old\n")

@@ -110,11 +110,12 @@ public final class Mapper {
       if field.isPlainField {
         // The common case: one column, trimmed, no conversion.
         let bytes = row.cell(field.columns[0])
-        // Only trimmed, non-empty ASCII-edged text skips the general path, which copies the
-        // field's options.
+        // Only non-empty text that needs no further trimming skips the general path, which
+        // copies the field's options. Text with a non-ASCII first or last byte needs the
+        // Unicode check for trimmable characters.
         let trimmed = field.trims ? ValueConversion.asciiTrimmed(bytes) : bytes
         if !field.isInteger, let first = trimmed.first, let last = trimmed.last,
-          first < 0x80 && last < 0x80
+          (first < 0x80 && last < 0x80) || !field.trims || !TextTrim.needsTrim(trimmed)
         {
           output.setText(slot, trimmed)
         } else if field.isInteger, let number = ValueConversion.plainInteger(bytes) {

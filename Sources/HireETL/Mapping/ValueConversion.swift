@@ -12,7 +12,8 @@ enum ValueConversion {
       if let first = bytes.first, let last = bytes.last, first >= 0x80 || last >= 0x80,
         TextTrim.needsTrim(bytes)
       {
-        setString(String(decoding: bytes, as: UTF8.self), options: options, field: field,
+        setString(
+          String(decoding: bytes, as: UTF8.self), options: options, field: field,
           at: slot, in: &output, problems: &problems)
         return
       }
@@ -22,7 +23,8 @@ enum ValueConversion {
     } else if options.isPlain {
       output.setText(slot, bytes)
     } else {
-      setString(String(decoding: bytes, as: UTF8.self), options: options, field: field,
+      setString(
+        String(decoding: bytes, as: UTF8.self), options: options, field: field,
         at: slot, in: &output, problems: &problems)
     }
   }
@@ -98,17 +100,20 @@ enum ValueConversion {
       setString(text, options: options, field: field, at: slot, in: &output, problems: &problems)
     case .number(let literal)? where options.type == nil && options.isPlain:
       output.values[slot] = output.storeJSON(.number(literal))
-    case .bool(let flag)? where (options.type == nil && options.isPlain) || options.type == .boolean:
+    case .bool(let flag)?
+    where (options.type == nil && options.isPlain) || options.type == .boolean:
       output.values[slot] = .bool(flag)
     case .number(let literal)?:
       if options.type == .integer, let number = integralValue(literal) {
         output.values[slot] = .integer(number)
       } else {
-        setString(literal, options: options, field: field, at: slot, in: &output,
+        setString(
+          literal, options: options, field: field, at: slot, in: &output,
           problems: &problems)
       }
     case .bool(let flag)?:
-      setString(flag ? "true" : "false", options: options, field: field, at: slot,
+      setString(
+        flag ? "true" : "false", options: options, field: field, at: slot,
         in: &output, problems: &problems)
     case let nested?:
       if options.type == nil {
@@ -130,7 +135,8 @@ enum ValueConversion {
     in output: inout OutputRecord, problems: inout [RecordProblem]
   ) {
     let kept = parts.map(TextTrim.trim).filter { !$0.isEmpty }
-    setString(kept.joined(separator: separator), options: options, field: field, at: slot,
+    setString(
+      kept.joined(separator: separator), options: options, field: field, at: slot,
       in: &output, problems: &problems)
   }
 
@@ -232,6 +238,7 @@ enum ValueConversion {
 
   @inline(__always)
   private static func isASCIISpace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    // Most bytes are above 0x20, so the first comparison settles them.
+    byte <= 0x20 && (byte == 0x20 || (byte >= 0x09 && byte <= 0x0D))
   }
 }

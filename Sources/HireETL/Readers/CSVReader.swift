@@ -52,24 +52,31 @@ public final class CSVReader: RecordReader {
     return makeRecord(parser)
   }
 
-  /// Reads the next data row straight into a batch, without making a record of it; returns
-  /// false at the end of the input. The row pipeline's reading thread uses this.
-  func readRow(into batch: RowBatch) throws(ReaderFailure) -> Bool {
+  /// Reads up to `maxRows` data rows straight into a batch, without making a record of each.
+  /// Returns false when the input ended. The row pipeline's reading thread uses this.
+  func readRows(into batch: RowBatch, maxRows: Int) throws(ReaderFailure) -> Bool {
     if let failure { throw failure }
     do {
       let parser = try preparedParser()
       parser.parse(into: batch.bytes)
       defer { parser.parse(into: nil) }
-      guard try nextDataRow(parser) else { return false }
-      let header = currentHeader(parser)
-      if batch.header !== header { batch.header = header }
-      // Most rows have no problem; skip building the list for them.
-      let problems =
-        parser.problems.isEmpty && parser.ends.count == header.names.count
-        ? [] : rowProblems(parser)
-      batch.appendParsedRow(
-        start: parser.rowStart, ends: parser.ends, line: parser.rowLine, number: recordCount,
-        problems: problems)
+      // The header is fixed once the first data row is read, so one lookup serves the batch.
+      var columnCount: Int?
+      for _ in 0..<maxRows {
+        guard try nextDataRow(parser) else { return false }
+        if columnCount == nil {
+          let header = currentHeader(parser)
+          if batch.header !== header { batch.header = header }
+          columnCount = header.names.count
+        }
+        batch.appendParsedRow(
+          start: parser.rowStart, ends: parser.cellEnds, line: parser.rowLine,
+          number: recordCount)
+        // Most rows have no problem, so the list is built only for the others.
+        if !parser.problems.isEmpty || parser.cellEnds.count != columnCount {
+          batch.setReaderProblems(rowProblems(parser), ofRow: batch.count - 1)
+        }
+      }
       return true
     } catch {
       failure = error
@@ -87,7 +94,7 @@ public final class CSVReader: RecordReader {
         continue
       }
       // Cell ends never decrease, so the row is blank when its last cell ends at 0.
-      if (parser.ends.last ?? 0) == 0 && parser.problems.isEmpty {
+      if (parser.cellEnds.last ?? 0) == 0 && parser.problems.isEmpty {
         blankSkipped += 1
         parser.discardRow()
         continue
@@ -139,7 +146,7 @@ public final class CSVReader: RecordReader {
       parser.discardRow()
       guard try parser.nextRow() else { break }
     }
-    if rowsLeft > 0 || parser.ends.isEmpty {
+    if rowsLeft > 0 || parser.cellEnds.isEmpty {
       throw ReaderFailure(
         SourceLocation(file: path), "the file ends before header row \(options.headerRow)")
     }
@@ -148,11 +155,11 @@ public final class CSVReader: RecordReader {
     if let problem = parser.problems.first {
       throw ReaderFailure(location, "the header row is malformed: \(problem.message)")
     }
-    rawHeaderCount = parser.ends.count
-    var names: [String] = (0..<parser.ends.count).map { index in
-      let start = index == 0 ? 0 : parser.ends[index - 1]
+    rawHeaderCount = parser.cellEnds.count
+    var names: [String] = (0..<parser.cellEnds.count).map { index in
+      let start = index == 0 ? 0 : parser.cellEnds[index - 1]
       return TextTrim.trim(
-        String(decoding: parser.cells[start..<parser.ends[index]], as: UTF8.self))
+        String(decoding: parser.cells[start..<parser.cellEnds[index]], as: UTF8.self))
     }
     while let last = names.last, last.isEmpty { names.removeLast() }
     if names.isEmpty {
@@ -206,7 +213,7 @@ public final class CSVReader: RecordReader {
   private func currentHeader(_ parser: CSVParser) -> CSVHeader {
     var header = self.header!
     if header.names.isEmpty {
-      header = CSVHeader(names: (1...max(parser.ends.count, 1)).map { "column_\($0)" })
+      header = CSVHeader(names: (1...max(parser.cellEnds.count, 1)).map { "column_\($0)" })
       self.header = header
       rawHeaderCount = header.names.count
     }
@@ -219,7 +226,7 @@ public final class CSVReader: RecordReader {
     let header = currentHeader(parser)
     var problems = parser.problems
     let expected = header.names.count
-    let found = parser.ends.count
+    let found = parser.cellEnds.count
     if found < expected {
       problems.append(
         RecordProblem(
@@ -241,8 +248,8 @@ public final class CSVReader: RecordReader {
   /// True when the cells past the named columns are empty and fall under empty header cells,
   /// as in exports whose header ends with a run of delimiters.
   private func extraCellsAreEmpty(_ parser: CSVParser, from index: Int) -> Bool {
-    guard parser.ends.count <= rawHeaderCount else { return false }
-    let start = parser.ends[index - 1]
-    return parser.ends.last! == start
+    guard parser.cellEnds.count <= rawHeaderCount else { return false }
+    let start = parser.cellEnds[index - 1]
+    return parser.cellEnds.last! == start
   }
 }

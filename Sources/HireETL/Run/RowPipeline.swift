@@ -33,16 +33,20 @@ final class RowPipeline: @unchecked Sendable {
   private var callerEncoder = JSONLineEncoder()
 
   /// Starts the threads. `first` is the record the caller already read to bind the mapping.
+  ///
+  /// Every batch handed between threads costs semaphore waits and context switches. On the
+  /// csv-to-jsonl benchmark (1,000,000 rows, 2-core VM, 15 interleaved runs), 2,048-row
+  /// batches ran about 5% faster than 1,024-row ones and raised the peak RSS by about 0.5 MiB.
   init(
     reader: RecordReader, first: SourceRecord, mapper: Mapper, schema: Schema?, limit: Int?,
-    workers: Int, batchSize: Int = 1024
+    workers: Int, batchSize: Int = 2048
   ) {
     self.reader = reader
     self.pending = first
     self.limit = limit
     self.batchSize = batchSize
     self.workerCount = workers
-    let pool = (0..<(workers * 2 + 2)).map { _ in RowBatch() }
+    let pool = (0..<(workers * 2 + 2)).map { _ in RowBatch(rowCapacity: batchSize) }
     free = Mutex(pool)
     freeCount = DispatchSemaphore(value: pool.count)
     // One more mapper and validator than workers: the caller's thread encodes too while it
@@ -60,7 +64,8 @@ final class RowPipeline: @unchecked Sendable {
     }
     let callerMapper = mappers[workers]
     let callerNames = callerMapper.outputNames ?? []
-    callerOutput = OutputRecord(names: validators[workers]?.completedNames(callerNames) ?? callerNames)
+    callerOutput = OutputRecord(
+      names: validators[workers]?.completedNames(callerNames) ?? callerNames)
     // Queues of their own, not the global pool: their threads block on semaphores, and the
     // global pool does not start more threads than cores while some of them wait.
     threads.enter()
@@ -139,8 +144,13 @@ final class RowPipeline: @unchecked Sendable {
         if let first = pending {
           batch.append(first)
           pending = nil
+          total += 1
         } else if let csv {
-          guard try csv.readRow(into: batch) else {
+          let rowsLeft = min(batchSize - batch.count, (limit ?? Int.max) - total)
+          let before = batch.count
+          let more = try csv.readRows(into: batch, maxRows: rowsLeft)
+          total += batch.count - before
+          if !more {
             batch.finished = true
             return
           }
@@ -150,8 +160,8 @@ final class RowPipeline: @unchecked Sendable {
             return
           }
           batch.append(next)
+          total += 1
         }
-        total += 1
       }
     } catch {
       batch.failure = error
@@ -178,22 +188,17 @@ final class RowPipeline: @unchecked Sendable {
     encoder: inout JSONLineEncoder
   ) {
     guard let header = batch.header else { return }
-    batch.cellEnds.withUnsafeBufferPointer { ends in
-      for index in 0..<batch.count {
-        var problems = batch.readerProblems[index]
-        var mappingCount = 0
-        if problems.isEmpty {
-          mapper.mapRow(
-            batch.row(index, ends: ends), header: header, into: &output, problems: &problems)
-          mappingCount = problems.count
-          validator?.validate(&output, problems: &problems)
-          if problems.isEmpty { encoder.encode(output, into: batch.encoded) }
-        }
-        batch.encodedEnds.append(batch.encoded.count)
-        if !problems.isEmpty { batch.allPassed = false }
-        batch.problems.append(problems)
-        batch.mappingProblemCounts.append(mappingCount)
+    for index in 0..<batch.count {
+      var problems = batch.readerProblems(index)
+      var mappingCount = 0
+      if problems.isEmpty {
+        mapper.mapRow(batch.row(index), header: header, into: &output, problems: &problems)
+        mappingCount = problems.count
+        validator?.validate(&output, problems: &problems)
+        if problems.isEmpty { encoder.encode(output, into: batch.encoded) }
       }
+      batch.encodedEnds.append(batch.encoded.count)
+      if !problems.isEmpty { batch.reject(index, problems: problems, mappingCount: mappingCount) }
     }
   }
 }

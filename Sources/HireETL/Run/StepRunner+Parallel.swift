@@ -96,14 +96,11 @@ extension StepRunner {
     var lineStart = 0
     for index in 0..<batch.count {
       report.read += 1
-      var problems = batch.problems[index]
-      if !step.key.isEmpty && batch.readerProblems[index].isEmpty {
+      var problems = batch.problems(index)
+      if !step.key.isEmpty && batch.readerProblems(index).isEmpty {
         var keyProblems: [RecordProblem] = []
-        batch.cellEnds.withUnsafeBufferPointer { ends in
-          checkKey(
-            row: batch.row(index, ends: ends), line: batch.lines[index], problems: &keyProblems)
-        }
-        problems.insert(contentsOf: keyProblems, at: batch.mappingProblemCounts[index])
+        checkKey(row: batch.row(index), line: batch.lines[index], problems: &keyProblems)
+        problems.insert(contentsOf: keyProblems, at: batch.mappingProblemCount(index))
       }
       let lineEnd = batch.encodedEnds[index]
       if problems.isEmpty {

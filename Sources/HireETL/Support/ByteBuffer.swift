@@ -60,6 +60,13 @@ public final class ByteBuffer {
     bytes.withUnsafeBytes { append($0) }
   }
 
+  /// Counts `length` more bytes as appended, which the caller has already written after the
+  /// end, into room that `reserve` made.
+  @inline(__always)
+  func advanceCount(by length: Int) {
+    count += length
+  }
+
   public func removeAll() {
     count = 0
   }

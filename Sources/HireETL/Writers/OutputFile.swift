@@ -36,7 +36,8 @@ public final class OutputFile {
       return
     }
     let created = try FileSystem.createParentFolders(of: path)
-    let aside = FileSystem.folder(of: path) + "/." + FileSystem.fileName(of: path)
+    let aside =
+      FileSystem.folder(of: path) + "/." + FileSystem.fileName(of: path)
       + ".part-\(getpid())"
     let opened = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard opened >= 0 else {
@@ -56,9 +57,22 @@ public final class OutputFile {
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws(WriterFailure) {
+    // A large block, such as a batch of encoded lines, goes out without the copy into the
+    // buffer, after whatever the buffer holds.
+    if bytes.count >= Self.directWriteBytes {
+      try flush()
+      try writeAll(bytes)
+      bytesWritten += bytes.count
+      startWriteback()
+      return
+    }
     buffer.append(bytes)
     if buffer.count >= 1 << 20 { try flush() }
   }
+
+  /// The size from which `write(_:)` skips the buffer, an estimate of where one more `write`
+  /// call costs less than copying the block.
+  private static let directWriteBytes = 64 << 10
 
   public func write(_ bytes: [UInt8]) throws(WriterFailure) {
     buffer.append(contentsOf: bytes)
@@ -77,18 +91,23 @@ public final class OutputFile {
   }
 
   private func flush() throws(WriterFailure) {
+    try writeAll(buffer.allBytes)
+    bytesWritten += buffer.count
+    buffer.removeAll()
+    startWriteback()
+  }
+
+  private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(WriterFailure) {
+    guard let base = bytes.baseAddress else { return }
     var offset = 0
-    while offset < buffer.count {
-      let written = Glibc.write(descriptor, buffer.storage + offset, buffer.count - offset)
+    while offset < bytes.count {
+      let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
       if written < 0 {
         if errno == EINTR { continue }
         throw WriterFailure(path: path, message: "write failed: \(SystemError.describe(errno))")
       }
       offset += written
     }
-    bytesWritten += buffer.count
-    buffer.removeAll()
-    startWriteback()
   }
 
   /// Asks the kernel to start writing out what has piled up, every 8 MiB, so the `fsync` in
@@ -97,7 +116,8 @@ public final class OutputFile {
   private func startWriteback() {
     let step = 8 << 20
     guard temporaryPath != nil, bytesWritten - writebackStarted >= step else { return }
-    posix_fadvise(descriptor, off_t(writebackStarted), off_t(bytesWritten - writebackStarted),
+    posix_fadvise(
+      descriptor, off_t(writebackStarted), off_t(bytesWritten - writebackStarted),
       POSIX_FADV_DONTNEED)
     writebackStarted = bytesWritten
   }
@@ -179,7 +199,9 @@ public enum FileSystem {
   }
 
   @discardableResult
-  public static func createFolders(_ folder: String, for path: String) throws(WriterFailure) -> [String] {
+  public static func createFolders(_ folder: String, for path: String) throws(WriterFailure)
+    -> [String]
+  {
     var current = folder.hasPrefix("/") ? "" : "."
     var created: [String] = []
     for part in folder.split(separator: "/") {

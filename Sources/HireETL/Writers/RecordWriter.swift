@@ -30,9 +30,9 @@ public final class JSONLinesRecordWriter: RecordWriter {
   }
 
   /// Appends the record's present fields as one compact JSON object.
-  static func appendObject<Sink: ByteSink>(
+  static func appendObject(
     _ record: OutputRecord, keys: UnsafeBufferPointer<UInt8>, keyEnds: UnsafeBufferPointer<Int>,
-    to out: inout Sink
+    to out: ByteBuffer
   ) {
     out.appendByte(UInt8(ascii: "{"))
     var first = true
@@ -42,23 +42,21 @@ public final class JSONLinesRecordWriter: RecordWriter {
       first = false
       let start = index == 0 ? 0 : keyEnds[index - 1]
       out.appendBytes(UnsafeBufferPointer(rebasing: keys[start..<keyEnds[index]]))
-      appendValue(value, of: record, to: &out)
+      appendValue(value, of: record, to: out)
     }
     out.appendByte(UInt8(ascii: "}"))
   }
 
-  static func appendValue<Sink: ByteSink>(
-    _ value: OutputValue, of record: OutputRecord, to out: inout Sink
-  ) {
+  static func appendValue(_ value: OutputValue, of record: OutputRecord, to out: ByteBuffer) {
     switch value {
     case .null:
-      appendLiteral("null", to: &out)
+      appendLiteral("null", to: out)
     case .text(let range):
-      JSONWriter.appendString(record.bytes(range), to: &out)
+      out.appendJSONString(record.bytes(range))
     case .integer(let number):
-      appendInteger(number, to: &out)
+      appendInteger(number, to: out)
     case .bool(let flag):
-      appendLiteral(flag ? "true" : "false", to: &out)
+      appendLiteral(flag ? "true" : "false", to: out)
     case .json(let index):
       var bytes: [UInt8] = []
       JSONWriter.appendValue(record.jsonValues[index], to: &bytes)
@@ -66,12 +64,12 @@ public final class JSONLinesRecordWriter: RecordWriter {
     }
   }
 
-  private static func appendLiteral<Sink: ByteSink>(_ text: StaticString, to out: inout Sink) {
+  private static func appendLiteral(_ text: StaticString, to out: ByteBuffer) {
     out.appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
   }
 
   /// Appends the decimal digits of `number` without making a String.
-  static func appendInteger<Sink: ByteSink>(_ number: Int, to out: inout Sink) {
+  static func appendInteger(_ number: Int, to out: ByteBuffer) {
     if number < 0 { out.appendByte(UInt8(ascii: "-")) }
     var magnitude = number.magnitude
     var digits:
@@ -116,13 +114,12 @@ struct JSONLineEncoder {
         keyEnds.append(keyBytes.count)
       }
     }
-    var sink = buffer
     keyBytes.withUnsafeBufferPointer { keys in
       keyEnds.withUnsafeBufferPointer { ends in
-        JSONLinesRecordWriter.appendObject(record, keys: keys, keyEnds: ends, to: &sink)
+        JSONLinesRecordWriter.appendObject(record, keys: keys, keyEnds: ends, to: buffer)
       }
     }
-    sink.appendByte(UInt8(ascii: "\n"))
+    buffer.append(UInt8(ascii: "\n"))
   }
 }
 

@@ -61,6 +61,15 @@ enum JSONByteWord {
     (word &- ones &* UInt64(limit)) & ~word & highBits
   }
 
+  /// Sets bit 7 of each byte of `word` that may need an escape in a JSON string: `"`, `\`, a
+  /// control character, or 0xE2, which starts U+2028 and U+2029. The result is zero exactly
+  /// when no byte of the word is one of those.
+  @inline(__always)
+  static func marksEscapeCandidates(_ word: UInt64) -> UInt64 {
+    marksEqual(word, to: JSONByte.quote) | marksEqual(word, to: JSONByte.backslash)
+      | marksEqual(word, to: 0xE2) | marksBelow(word, 0x20)
+  }
+
   /// Returns the number of bytes before the lowest marked byte of a nonzero `marks`.
   @inline(__always)
   static func bytesBeforeFirstMark(_ marks: UInt64) -> Int {

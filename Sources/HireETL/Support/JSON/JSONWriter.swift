@@ -16,8 +16,16 @@ public struct JSONWriter {
   /// Appends UTF-8 bytes as a quoted, escaped JSON string.
   ///
   /// The bytes must already be valid UTF-8 because they are copied without checking.
-  public static func appendString<Sink: ByteSink>(_ utf8: UnsafeRawBufferPointer, to out: inout Sink) {
+  public static func appendString<Sink: ByteSink>(
+    _ utf8: UnsafeRawBufferPointer, to out: inout Sink
+  ) {
     out.appendByte(JSONByte.quote)
+    appendEscaped(utf8, to: &out)
+    out.appendByte(JSONByte.quote)
+  }
+
+  /// Appends UTF-8 bytes escaped for the inside of a JSON string, without the quotes.
+  static func appendEscaped<Sink: ByteSink>(_ utf8: UnsafeRawBufferPointer, to out: inout Sink) {
     utf8.withMemoryRebound(to: UInt8.self) { bytes in
       let count = bytes.count
       var runStart = 0
@@ -26,10 +34,7 @@ public struct JSONWriter {
         // Skip eight bytes at a time while none of them may need an escape.
         if index + 8 <= count {
           let word = JSONByteWord.load(bytes.baseAddress! + index)
-          let candidates =
-            JSONByteWord.marksEqual(word, to: JSONByte.quote)
-            | JSONByteWord.marksEqual(word, to: JSONByte.backslash)
-            | JSONByteWord.marksEqual(word, to: 0xE2) | JSONByteWord.marksBelow(word, 0x20)
+          let candidates = JSONByteWord.marksEscapeCandidates(word)
           if candidates == 0 {
             index += 8
             continue
@@ -65,7 +70,6 @@ public struct JSONWriter {
       }
       out.appendBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
     }
-    out.appendByte(JSONByte.quote)
   }
 
   /// Appends `v` as compact JSON with object members in their stored order.
@@ -192,7 +196,9 @@ extension Array: ByteSink where Element == UInt8 {
   public mutating func appendByte(_ byte: UInt8) { append(byte) }
 
   @inline(__always)
-  public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+  public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    append(contentsOf: bytes)
+  }
 }
 
 extension ByteBuffer: ByteSink {
@@ -203,5 +209,82 @@ extension ByteBuffer: ByteSink {
   public func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let base = bytes.baseAddress else { return }
     append(UnsafeRawPointer(base), count: bytes.count)
+  }
+}
+
+extension ByteBuffer {
+  /// Appends UTF-8 bytes as a quoted, escaped JSON string, byte for byte as
+  /// `JSONWriter.appendString` writes it.
+  ///
+  /// Bytes that need no escape go straight into storage, eight at a time, with no `memcpy`
+  /// call, because for short fields such as names the call costs more than the copy. At the
+  /// first byte that may need an escape, the general loop takes the rest.
+  @inline(__always)
+  func appendJSONString(_ utf8: UnsafeRawBufferPointer) {
+    let length = utf8.count
+    guard let source = utf8.baseAddress else {
+      append(JSONByte.quote)
+      append(JSONByte.quote)
+      return
+    }
+    // Room for the quotes and every byte unescaped, so the stores below stay inside storage.
+    reserve(length + 2)
+    let target = UnsafeMutableRawPointer(storage + count)
+    target.storeBytes(of: JSONByte.quote, as: UInt8.self)
+    let clean = Self.copyUnescaped(from: source, count: length, to: target + 1)
+    if clean == length {
+      (target + 1 + length).storeBytes(of: JSONByte.quote, as: UInt8.self)
+      advanceCount(by: length + 2)
+      return
+    }
+    advanceCount(by: 1 + clean)
+    var sink = self
+    JSONWriter.appendEscaped(UnsafeRawBufferPointer(rebasing: utf8[clean...]), to: &sink)
+    append(JSONByte.quote)
+  }
+
+  /// Copies bytes from `source` to `target` up to the first one that may need a JSON escape,
+  /// and returns how many it copied. `target` must have room for `count` bytes.
+  @inline(__always)
+  private static func copyUnescaped(
+    from source: UnsafeRawPointer, count: Int, to target: UnsafeMutableRawPointer
+  ) -> Int {
+    var index = 0
+    if count >= 8 {
+      while index + 8 <= count {
+        let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if JSONByteWord.marksEscapeCandidates(UInt64(littleEndian: word)) != 0 { return index }
+        target.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+        index += 8
+      }
+      if index == count { return count }
+      // The last eight bytes as one word, overlapping bytes already copied.
+      let last = count - 8
+      let word = source.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+      if JSONByteWord.marksEscapeCandidates(UInt64(littleEndian: word)) == 0 {
+        target.storeBytes(of: word, toByteOffset: last, as: UInt64.self)
+        return count
+      }
+    } else if count >= 4 {
+      // The first and the last four bytes, which overlap for fewer than eight, tested as one
+      // word.
+      let head = source.loadUnaligned(as: UInt32.self)
+      let tail = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+      let word = UInt64(UInt32(littleEndian: head)) | UInt64(UInt32(littleEndian: tail)) << 32
+      if JSONByteWord.marksEscapeCandidates(word) == 0 {
+        target.storeBytes(of: head, as: UInt32.self)
+        target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        return count
+      }
+    }
+    while index < count {
+      let byte = source.load(fromByteOffset: index, as: UInt8.self)
+      if byte < 0x20 || byte == JSONByte.quote || byte == JSONByte.backslash || byte == 0xE2 {
+        break
+      }
+      target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+      index += 1
+    }
+    return index
   }
 }
