@@ -13,6 +13,13 @@ public enum Interruption {
     }
     signal(SIGINT, handler)
     signal(SIGTERM, handler)
+    // A parent can start the process with these signals blocked, and threads started later
+    // inherit the mask, so the handler would never run: unblock them here.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
   }
 
   public static var requested: Bool {

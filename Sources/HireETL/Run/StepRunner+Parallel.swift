@@ -74,7 +74,10 @@ extension StepRunner {
       let finished = batch.finished
       pipeline.recycle(batch)
       if let failure { throw .failure(failure.description) }
-      if finished { return statistics }
+      if finished {
+        if Interruption.requested { throw .interrupted }
+        return statistics
+      }
     }
   }
 

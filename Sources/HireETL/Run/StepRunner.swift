@@ -145,10 +145,14 @@ final class StepRunner {
       names: validator?.completedNames(mapper.outputNames ?? []) ?? mapper.outputNames ?? [])
     var problems: [RecordProblem] = []
     var lastProgress = started
+    // An API read waits on the network for its records, so it checks for Ctrl-C at each one.
+    let checksEveryRecord = apiReader != nil
     while true {
       if let limit = options.limit, report.read >= limit { break }
+      if checksEveryRecord || report.read & 1023 == 0, Interruption.requested {
+        throw .interrupted
+      }
       if report.read & 1023 == 0 {
-        if Interruption.requested { throw .interrupted }
         lastProgress = reportProgress(reader.statistics, started: started, last: lastProgress)
       }
       let next: SourceRecord?
@@ -178,6 +182,8 @@ final class StepRunner {
         try reject(record, problems: problems, into: rejects)
       }
     }
+    // A signal during the last records still discards the files, as the exit status says.
+    if Interruption.requested { throw .interrupted }
   }
 
   func mapAndCheck(

@@ -1,0 +1,43 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import HireETL
+
+/// A signal during a step that reads from the API stops the run with exit status 130 and
+/// leaves no output file, as it does for other steps.
+@Suite(
+  .enabled(
+    if: SandboxExecutable.path != nil, "the hire-etl executable is not built beside the test bundle"
+  ))
+struct APIReadInterruptTests {
+  @Test(arguments: [SIGINT, SIGTERM])
+  func signalStopsExport(_ signalNumber: Int32) throws {
+    var faults = SandboxFaults()
+    faults.latency = 0.1
+    let fixture = try ExportFixture(candidates: 2000, faults: faults)
+    // 200 pages of 10 at 100 ms each, 4 at a time: about 5 seconds of reading.
+    fixture.writeJob(read: "{ resource: candidates }", pageSize: 10, concurrency: 4)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: SandboxExecutable.path!)
+    process.arguments = ["run", fixture.folder.path("job.yaml")]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    defer {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    let started = readFirstLine(errors.fileHandleForReading.fileDescriptor, seconds: 10)
+    #expect(started.contains("step 'export': started"), "\(started)")
+    sleepSeconds(1)
+    kill(process.processIdentifier, signalNumber)
+    let deadline = monotonicSeconds() + 5
+    while process.isRunning && monotonicSeconds() < deadline { sleepSeconds(0.05) }
+    #expect(!process.isRunning)
+    #expect(process.terminationStatus == 130)
+    #expect(!fixture.folder.exists("out/export.jsonl"))
+    #expect(!fixture.folder.exists("out/export.jsonl.manifest.json"))
+  }
+}
