@@ -14,6 +14,30 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
 
 private let jobFileErrorCases: [JobFileErrorCase] = [
   JobFileErrorCase(
+    name: "filter value outside its enum",
+    yaml: """
+      version: 1
+      api: { base_url: sandbox }
+      steps:
+        - name: a
+          read: { resource: openings, filter: { status: opne } }
+          write: { path: out.jsonl }
+      """,
+    problems: ["5:51: status must be one of open, closed, draft; did you mean 'open'?"]),
+  JobFileErrorCase(
+    name: "input that is its own rejects file",
+    yaml: """
+      version: 1
+      steps:
+        - name: a
+          read: { path: rejects/a.csv }
+          write: { path: out.jsonl }
+      """,
+    problems: [
+      "4:11: step 'a' reads its own rejects file, so a run would replace or remove its input; "
+        + "set `rejects:` to another path"
+    ]),
+  JobFileErrorCase(
     name: "unset key variable reported once",
     yaml: """
       version: 1

@@ -64,20 +64,25 @@ public enum CommandLineInterface {
     guard let job = loadJob(path, environment: environment, console: console) else { return 2 }
     let plan = PlanPrinter.plan(job)
     console.out(plan.text)
-    for problem in plan.problems { console.error("error: \(problem)\n") }
-    return plan.problems.isEmpty ? 0 : 2
+    // A run checks these for the steps it runs only, so they are not part of the plan.
+    let problems =
+      plan.problems + Runner.incrementalOutputProblems(of: job.steps, run: RunIdentity.now())
+    for problem in problems { console.error("error: \(problem)\n") }
+    return problems.isEmpty ? 0 : 2
   }
 
   private static func initCommand(_ arguments: [String], console: Console) -> Int32 {
     guard let kind = arguments.first, arguments.count <= 2 else {
-      return usageError("init needs a kind: hire-etl init migration|export [FILE]", console: console)
+      return usageError(
+        "init needs a kind: hire-etl init migration|export [FILE]", console: console)
     }
     let text: String
     switch kind {
     case "migration": text = StarterJobs.migration
     case "export": text = StarterJobs.export
     default:
-      return usageError("init makes a `migration` or an `export` job, not '\(kind)'", console: console)
+      return usageError(
+        "init makes a `migration` or an `export` job, not '\(kind)'", console: console)
     }
     let path = arguments.count == 2 ? arguments[1] : "\(kind).yaml"
     if FileSystem.exists(path) {

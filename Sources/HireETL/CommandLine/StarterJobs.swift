@@ -45,8 +45,8 @@ enum StarterJobs {
           resource: candidates          # any of the eight list endpoints
           since: last_run               # only records created or changed since the last run
         write:
-          # {run} gives each run a file of its own. With {date}, a second run on the same day
-          # would replace that day's file with one that holds only the later changes.
+          # {run} gives each run a file of its own. A since: last_run step never replaces
+          # a file, so with {date} a second run on the same day would stop with exit status 2.
           path: warehouse/candidates-{run}.csv
 
     """

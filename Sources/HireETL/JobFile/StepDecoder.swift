@@ -55,6 +55,12 @@ struct StepDecoder {
       if case .file(let file) = input, file.format == .csv { isCSV = true } else { isCSV = false }
       rejects = FileSystem.resolve("rejects/\(name).\(isCSV ? "csv" : "jsonl")", against: folder)
     }
+    if case .file(let file) = input, file.path == rejects {
+      reader.fail(
+        readNode.mark,
+        "step '\(name)' reads its own rejects file, so a run would replace or remove its "
+          + "input; set `rejects:` to another path")
+    }
     return Step(
       name: name, mark: node.mark, input: input, key: key, keyMarks: keyMarks, map: map,
       schema: schema,
@@ -214,6 +220,14 @@ struct StepDecoder {
       if let filterEntries = reader.entries(filterNode, in: filterContext, allowed: allowed) {
         for name in allowed {
           guard let node = filterEntries[name]?.value, let value = reader.string(node, name) else {
+            continue
+          }
+          if name == "status" {
+            guard reader.choice(node, "status", among: ["open", "closed", "draft"]) != nil else {
+              continue
+            }
+          } else if Int(value) == nil {
+            reader.fail(node.mark, "\(name) must be the id of a record, a whole number")
             continue
           }
           filter.append((name, value))

@@ -78,6 +78,9 @@ final class APIListReader: RecordReader {
 
   var columnNames: [String]? { nil }
 
+  /// Whether a `since:` cutoff applies; false on the first `since: last_run` read.
+  var hasCutoff: Bool { since?.cutoff != nil }
+
   init(
     client: APIClient, resource: String, filter: [(String, String)], pageSize: Int,
     since: SinceFilter?, concurrency: Int = 1

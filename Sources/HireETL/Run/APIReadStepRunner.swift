@@ -53,7 +53,7 @@ final class APIReadStepRunner {
         report.notes.append(note)
         observer?.warning("step '\(name)': \(note)")
       }
-      if source.since != nil {
+      if reader.hasCutoff {
         report.notes.append(
           "\(reader.unchanged) records not changed since the cutoff were skipped")
       }

@@ -14,7 +14,7 @@ public enum Runner {
     defer { try? sandbox?.stop() }
     do throws(RunAbort) {
       try checkColumns(of: selected, jobFile: job.filePath)
-      if !options.dryRun { try checkIncrementalOutputs(of: selected, run: identity) }
+      try checkIncrementalOutputs(of: selected, run: identity)
       sandbox = try startSandbox(for: job, options: options, observer: observer)
       writing = try APIWriting.open(job, steps: selected, options: options, sandbox: sandbox)
       let writer = writing
@@ -75,17 +75,23 @@ public enum Runner {
   /// replace a file that exists. That file holds the changes of an earlier run, which the
   /// watermark has already moved past, so replacing it would lose them for good.
   private static func checkIncrementalOutputs(of steps: [Step], run: RunIdentity) throws(RunAbort) {
-    for step in steps {
+    if let problem = incrementalOutputProblems(of: steps, run: run).first {
+      throw .jobFile(problem)
+    }
+  }
+
+  /// Describes each `since: last_run` step whose output file exists already, for the run and
+  /// for `check`.
+  static func incrementalOutputProblems(of steps: [Step], run: RunIdentity) -> [String] {
+    steps.compactMap { step in
       guard case .api(let source) = step.input, source.since == "last_run",
-        case .file(let output) = step.output, output.pathTemplate != "-"
-      else { continue }
-      let path = PathTemplate.expand(output.pathTemplate, step: step.name, run: run)
-      guard FileSystem.exists(path) else { continue }
+        case .file(let output) = step.output, output.pathTemplate != "-",
+        FileSystem.exists(PathTemplate.expand(output.pathTemplate, step: step.name, run: run))
+      else { return nil }
       let shown = PathTemplate.expand(output.displayPath, step: step.name, run: run)
-      throw .jobFile(
-        "step '\(step.name)': \(shown) already exists, and this step writes only the records "
-          + "changed since the last run, so replacing the file would lose the ones it holds; "
-          + "put {run} or {time} in the path, or move the file away once it is loaded")
+      return "step '\(step.name)': \(shown) already exists, and this step writes only the "
+        + "records changed since the last run, so replacing the file would lose the ones it "
+        + "holds; put {run} or {time} in the path, or move the file away once it is loaded"
     }
   }
 
