@@ -129,3 +129,34 @@ import Testing
       load("      path: feed.xml\n      preset: indeed", write: "feed-out.xml").problems == [])
   }
 }
+
+/// A preset whose element names differ from the feed's leaves fields empty; the run names them.
+@Suite struct XMLEmptyFieldTests {
+  @Test func presetMismatchNamesEmptyFields() {
+    let folder = TemporaryFolder()
+    folder.write(
+      "feed.xml",
+      """
+      <jobs>
+        <job><title>Nurse</title><jobcode>N-1</jobcode><city>Oslo</city></job>
+        <job><title>Cook</title><jobcode>C-2</jobcode><city>Rome</city></job>
+      </jobs>
+      """)
+    folder.write(
+      "job.yaml",
+      """
+      version: 1
+      steps:
+        - name: openings
+          read: { path: feed.xml, preset: simplyhired }
+          map:
+            title: title
+            reference: job-code
+          write: { path: out.jsonl }
+      """)
+    let result = runCommandLine(["run", folder.path("job.yaml")])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.error.contains("field 'reference' is empty in all 2 records read"))
+    #expect(!result.error.contains("field 'title' is empty"))
+  }
+}

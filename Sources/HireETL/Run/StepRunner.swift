@@ -147,6 +147,10 @@ final class StepRunner {
     var lastProgress = started
     // An API read waits on the network for its records, so it checks for Ctrl-C at each one.
     let checksEveryRecord = apiReader != nil
+    // Whether each output field of a feed had a value in some record, so that a field whose
+    // element the feed never has (a preset's names differ from the feed's) is reported.
+    var filled: [String: Bool]? = input.format == .xml ? [:] : nil
+    defer { if let filled { reportEmptyFields(filled) } }
     while true {
       if let limit = options.limit, report.read >= limit { break }
       if checksEveryRecord || report.read & 1023 == 0, Interruption.requested {
@@ -167,6 +171,15 @@ final class StepRunner {
       problems += record.problems
       if problems.isEmpty {
         try mapAndCheck(record, into: &output, problems: &problems)
+        if filled != nil {
+          for (name, value) in zip(output.names, output.values) {
+            if let value, value != .null {
+              filled![name] = true
+            } else if filled![name] == nil {
+              filled![name] = false
+            }
+          }
+        }
       }
       if problems.isEmpty, let writer {
         do {
@@ -184,6 +197,20 @@ final class StepRunner {
     }
     // A signal during the last records still discards the files, as the exit status says.
     if Interruption.requested { throw .interrupted }
+  }
+
+  /// Warns about each output field that was empty in every record read.
+  private func reportEmptyFields(_ filled: [String: Bool]) {
+    let empty = filled.filter { !$0.value }.map(\.key).sorted()
+    guard !empty.isEmpty, report.read > 0 else { return }
+    let records = report.read == 1 ? "the 1 record" : "all \(grouped(report.read)) records"
+    for name in empty {
+      let note =
+        "field '\(name)' is empty in \(records) read; check that the feed has the element it "
+        + "reads (each preset reads the elements the README lists)"
+      report.notes.append(note)
+      observer?.warning("\(input.displayPath): \(note)")
+    }
   }
 
   func mapAndCheck(
