@@ -256,14 +256,24 @@ private func ids(_ records: [JSONObject]) -> [String] {
       Issue.record("the manifest has no columns list")
       return
     }
-    #expect(columns.first == .string("id"))
-    #expect(columns.contains(.string("opening")))
+    let schema = SandboxResource.candidates.fieldNames
+    #expect(columns == schema.map { .string($0) })
     guard case .string(let watermark)? = manifest["watermark"] else {
       Issue.record("the manifest has no watermark")
       return
     }
     #expect(ChangeTime(watermark) != nil)
     #expect(fixture.folder.list("out").sorted() == ["export.jsonl", "export.jsonl.manifest.json"])
+  }
+
+  @Test func emptyExportManifestListsColumns() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(read: "{ resource: candidates, since: \"2030-01-01T00:00:00Z\" }")
+    #expect(fixture.run().status == 0)
+    let text = try #require(fixture.folder.read("out/export.jsonl.manifest.json"))
+    let names = SandboxResource.candidates.fieldNames.map { "\"\($0)\"" }
+    #expect(text.contains("\"columns\":[\(names.joined(separator: ","))]"), "\(text)")
+    #expect(text.contains("\"rows\":0"))
   }
 
   @Test func dryRunWritesNoManifest() throws {

@@ -66,7 +66,8 @@ final class APIReadStepRunner {
     if !base.options.dryRun, let outputPath = base.outputPath, outputPath != "-" {
       let manifest = ExportManifest(
         resource: source.resource, step: step.name, runID: base.run.id, rows: report.written,
-        columns: base.mapper.outputNames ?? base.csvExportWriter?.header ?? reader.fieldNames,
+        columns: base.mapper.outputNames ?? base.csvExportWriter?.header
+          ?? Self.schemaOrder(reader.fieldNames, resource: source.resource),
         watermark: reader.latestChange?.text)
       try manifest.write(besides: outputPath)
     }
@@ -97,6 +98,13 @@ final class APIReadStepRunner {
         + "created or deleted meanwhile can be missing: run the export again when it is quiet"
     }
     return note
+  }
+
+  /// Returns the resource's schema fields in the API's order, then the other names in the
+  /// order they first came, so a manifest lists the same columns whether or not records came.
+  static func schemaOrder(_ names: [String], resource: String) -> [String] {
+    let schema = SandboxResource(rawValue: resource)?.fieldNames ?? []
+    return schema + names.filter { !schema.contains($0) }
   }
 
   private static func count(
