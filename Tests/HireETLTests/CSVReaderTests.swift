@@ -201,6 +201,12 @@ private let csvHeaderCases: [CSVCase] = [
     header: ["name", "city"],
     rows: [row(3, ["Ann", "Oslo, Norway"]), row(4, ["Bo", "Rome"])]),
   CSVCase(
+    name: "job delimiter wins over sep line",
+    input: utf8("sep=;\nname,city\nAnn,Oslo; Norway\n"),
+    options: options { $0.delimiter = UInt8(ascii: ",") },
+    header: ["name", "city"],
+    rows: [row(3, ["Ann", "Oslo; Norway"])]),
+  CSVCase(
     name: "Excel sep line with CRLF",
     input: utf8("SEP=|\r\nname|city\r\nAnn|Oslo, Norway\r\n"),
     header: ["name", "city"],

@@ -1,5 +1,5 @@
-/// Settles the delimiter before parsing: an Excel `sep=` first line wins, then the `.tsv`
-/// extension, then sniffing the first lines.
+/// Settles the delimiter before parsing when the job file sets none: an Excel `sep=` first line
+/// wins, then the `.tsv` extension, then sniffing the first lines.
 enum CSVDialect {
   static let candidates: [UInt8] = [",", ";", "\t", "|"].map { UInt8(ascii: $0) }
 

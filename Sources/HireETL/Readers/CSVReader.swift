@@ -122,8 +122,6 @@ public final class CSVReader: RecordReader {
       delimiter = chosen
     } else if let (separator, _) = excelLine {
       delimiter = separator
-    } else if let chosen = options.delimiter {
-      delimiter = chosen
     } else if path.lowercased().hasSuffix(".tsv") {
       delimiter = UInt8(ascii: "\t")
     } else {
