@@ -124,6 +124,31 @@ private func smallJobFolder() -> TemporaryFolder {
         + usageLine)
   }
 
+  /// A header that would stop a later step stops the run before the first step writes.
+  @Test func brokenHeaderStopsBeforeAnyStep() {
+    let folder = TemporaryFolder()
+    folder.write("notes.jsonl", "{\"text\": \"hello\"}\n")
+    folder.write("in.csv", "Name,Email,Name\nAda,ada@example.com,Ada\n")
+    folder.write(
+      "job.yaml",
+      """
+      version: 1
+      steps:
+        - name: notes
+          read: { path: notes.jsonl }
+          write: { path: out/notes.jsonl }
+        - name: people
+          read: { path: in.csv }
+          map: { email: Email }
+          write: { path: out/people.jsonl }
+      """)
+    let result = runCommandLine(["run", folder.path("job.yaml")])
+    #expect(result.status == 3)
+    #expect(result.error.contains("Name"), "\(result.error)")
+    #expect(!result.error.contains("step 'notes': started"))
+    #expect(!folder.exists("out"))
+  }
+
   @Test func quietAndVerboseRefused() {
     let folder = smallJobFolder()
     let result = runCommandLine(["run", folder.path("job.yaml"), "-q", "-v"])

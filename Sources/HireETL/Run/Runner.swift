@@ -109,8 +109,14 @@ public enum Runner {
       else { continue }
       guard let source = try? FileByteSource(path: input.path) else { continue }
       let reader = CSVReader(source: source, path: input.displayPath, options: input.csv)
-      // A broken file is reported when its step reads it, with the run's usual exit status.
-      guard (try? reader.next()) != nil, let names = reader.columnNames else { continue }
+      // A header or first record that would stop the step (duplicate columns, say) stops the
+      // run here with the same message and exit status, before any step writes a file.
+      do {
+        guard try reader.next() != nil else { continue }
+      } catch {
+        throw .failure(error.description)
+      }
+      guard let names = reader.columnNames else { continue }
       do throws(MappingError) {
         let header = CSVHeader(names: names)
         try Mapper(mappings: step.map).bind(header: header)
