@@ -40,4 +40,37 @@ struct APIReadInterruptTests {
     #expect(!fixture.folder.exists("out/export.jsonl"))
     #expect(!fixture.folder.exists("out/export.jsonl.manifest.json"))
   }
+
+  /// Under `since:`, the reader skips page after page of unchanged records without handing
+  /// one on; a signal still stops it within a page.
+  @Test func signalStopsReadThatSkipsEverything() throws {
+    var faults = SandboxFaults()
+    faults.latency = 0.1
+    let fixture = try ExportFixture(candidates: 2000, faults: faults)
+    fixture.writeJob(
+      read: "{ resource: candidates, since: last_run }", pageSize: 20, concurrency: 1)
+    #expect(fixture.run().status == 0)
+    _ = try fixture.loaded()
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: SandboxExecutable.path!)
+    process.arguments = ["run", fixture.folder.path("job.yaml")]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    defer {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    let started = readFirstLine(errors.fileHandleForReading.fileDescriptor, seconds: 10)
+    #expect(started.contains("step 'export': started"), "\(started)")
+    sleepSeconds(1)
+    let signalled = monotonicSeconds()
+    kill(process.processIdentifier, SIGINT)
+    while process.isRunning && monotonicSeconds() < signalled + 8 { sleepSeconds(0.05) }
+    #expect(!process.isRunning)
+    #expect(monotonicSeconds() - signalled < 2, "the run went on reading after the signal")
+    #expect(process.terminationStatus == 130)
+    #expect(!fixture.folder.exists("out/export.jsonl"))
+  }
 }

@@ -198,7 +198,7 @@ private func ids(_ records: [JSONObject]) -> [String] {
     let second = fixture.run()
     #expect(second.status == 2)
     #expect(second.error.contains("out/export.jsonl already exists"), "\(second.error)")
-    #expect(second.error.contains("put {run} or {time} in the path"))
+    #expect(second.error.contains("put {run} in the path"))
     #expect(fixture.folder.read("out/export.jsonl") == output)
     #expect(try StateStore(path: statePath, readOnly: true).watermark(step: "export") == watermark)
 
@@ -264,6 +264,19 @@ private func ids(_ records: [JSONObject]) -> [String] {
     }
     #expect(ChangeTime(watermark) != nil)
     #expect(fixture.folder.list("out").sorted() == ["export.jsonl", "export.jsonl.manifest.json"])
+  }
+
+  @Test func unknownSourceFieldWarned() throws {
+    let fixture = try ExportFixture()
+    fixture.writeJob(
+      read: "{ resource: candidates }\n    map: { id: id, updated: modified_at }")
+    let result = fixture.run()
+    #expect(result.status == 0, "\(result.error)")
+    #expect(
+      result.error.contains(
+        "step 'export': field 'modified_at' came in none of the 60 records read; check the "
+          + "name against the API's fields of candidates"), "\(result.error)")
+    #expect(!result.error.contains("field 'id' came in none"))
   }
 
   @Test func emptyExportManifestListsColumns() throws {

@@ -36,6 +36,7 @@ enum StarterJobs {
 
     api:
       base_url: sandbox                 # or https://ACCOUNT.hire.trakstar.com/api/v2
+      sandbox_seed: 200                 # the local sandbox starts with 200 made-up candidates
       # api_key: ${HIRE_API_KEY}        # needed for a real account
       page_size: 100                    # records per list page; the API allows at most 100
 

@@ -103,6 +103,10 @@ final class APIListReader: RecordReader {
         yielded += 1
         return SourceRecord(line: yielded, number: yielded, content: .object(object))
       }
+      // The reader can skip page after page under `since:`, so it looks for Ctrl-C itself.
+      if Interruption.requested {
+        throw ReaderFailure(SourceLocation(file: "GET /\(resource)"), "interrupted")
+      }
       if let stream = pageStream {
         do {
           try takePlannedPage(from: stream)

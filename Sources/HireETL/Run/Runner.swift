@@ -63,7 +63,8 @@ public enum Runner {
       case .interrupted:
         report.exitStatus = 130
         report.error =
-          "interrupted; files being written were discarded, so running the job again starts clean"
+          "interrupted; the files being written were discarded, and running the job again "
+          + "resumes without creating anything twice"
       }
     }
     report.finishedAt = RunIdentity.now().startedAt
@@ -91,7 +92,7 @@ public enum Runner {
       let shown = PathTemplate.expand(output.displayPath, step: step.name, run: run)
       return "step '\(step.name)': \(shown) already exists, and this step writes only the "
         + "records changed since the last run, so replacing the file would lose the ones it "
-        + "holds; put {run} or {time} in the path, or move the file away once it is loaded"
+        + "holds; put {run} in the path, or move the file away once it is loaded"
     }
   }
 

@@ -151,6 +151,13 @@ final class StepRunner {
     // element the feed never has (a preset's names differ from the feed's) is reported.
     var filled: [String: Bool]? = input.format == .xml ? [:] : nil
     defer { if let filled { reportEmptyFields(filled) } }
+    // Source fields of an API read's `map` that no record has yet, so that a name the API does
+    // not send is reported even when it is no near miss of a field `check` knows.
+    var unseenSources: [String] =
+      apiReader == nil
+      ? []
+      : Array(Set((step.map ?? []).flatMap(\.rule.sourceFields).map { Self.topName($0) })).sorted()
+    defer { reportUnseenSources(unseenSources) }
     while true {
       if let limit = options.limit, report.read >= limit { break }
       if checksEveryRecord || report.read & 1023 == 0, Interruption.requested {
@@ -163,10 +170,14 @@ final class StepRunner {
       do {
         next = try reader.next()
       } catch {
+        if Interruption.requested { throw .interrupted }
         throw .failure(error.description)
       }
       guard let record = next else { break }
       report.read += 1
+      if !unseenSources.isEmpty, case .object(let object) = record.content {
+        unseenSources.removeAll { object[$0] != nil }
+      }
       problems.removeAll(keepingCapacity: true)
       problems += record.problems
       if problems.isEmpty {
@@ -197,6 +208,24 @@ final class StepRunner {
     }
     // A signal during the last records still discards the files, as the exit status says.
     if Interruption.requested { throw .interrupted }
+  }
+
+  /// Returns the first part of a dotted source path, the field of the record it starts at.
+  private static func topName(_ path: String) -> String {
+    String(path.split(separator: ".", omittingEmptySubsequences: false).first ?? "")
+  }
+
+  /// Warns about each source field of an API read's `map` that no record had.
+  private func reportUnseenSources(_ names: [String]) {
+    guard report.read > 0, let source = apiReader?.resource else { return }
+    let records = report.read == 1 ? "the 1 record" : "the \(grouped(report.read)) records"
+    for name in names {
+      let note =
+        "field '\(name)' came in none of \(records) read; check the name against the API's "
+        + "fields of \(source)"
+      report.notes.append(note)
+      observer?.warning("step '\(step.name)': \(note)")
+    }
   }
 
   /// Warns about each output field that was empty in every record read.
