@@ -365,9 +365,12 @@ final class StepRunner {
       keys.expect(total / bytesPerRecord + total / bytesPerRecord / 16)
     }
     guard now - last >= 0.2 else { return last }
+    // The bytes parsed, not the bytes read ahead: a small file is read whole at once, so its
+    // share read says nothing while a step that writes to the API goes through its records.
+    let done = statistics.bytesParsed > 0 ? statistics.bytesParsed : statistics.bytesRead
     observer?.progress(
       StepProgress(
-        step: step.name, records: report.read, bytesRead: statistics.bytesRead,
+        step: step.name, records: report.read, bytesRead: done,
         totalBytes: statistics.totalBytes, seconds: now - started))
     return now
   }
