@@ -1,5 +1,4 @@
 import Dispatch
-import Glibc
 
 /// Fetches a known list of pages on `threads` threads and hands their responses back in order.
 ///
@@ -54,12 +53,10 @@ final class PageStream {
   }
 }
 
-/// The state that the fetching threads and the caller of one `PageStream` share, on a pthread
-/// mutex and condition variable.
+/// The state that the fetching threads and the caller of one `PageStream` share.
 private final class SharedPageQueue: @unchecked Sendable {
-  // Every stored property below `condition` is read and written with `mutex` held.
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-  private let condition: UnsafeMutablePointer<pthread_cond_t>
+  // Every stored property below `lock` is read and written inside `lock.withLock`.
+  private let lock = ConditionLock()
   /// The response of each page that arrived and was not taken yet, by page index.
   private var results: [Result<JSONValue, APIError>?]
   /// The index of the next page a thread starts.
@@ -76,77 +73,65 @@ private final class SharedPageQueue: @unchecked Sendable {
     results = Array(repeating: nil, count: count)
     self.lookAhead = lookAhead
     runningThreads = threads
-    mutex = .allocate(capacity: 1)
-    condition = .allocate(capacity: 1)
-    pthread_mutex_init(mutex, nil)
-    pthread_cond_init(condition, nil)
-  }
-
-  deinit {
-    pthread_cond_destroy(condition)
-    pthread_mutex_destroy(mutex)
-    condition.deallocate()
-    mutex.deallocate()
   }
 
   /// Returns the index of the next page to fetch, waiting while the threads are `lookAhead` pages
   /// ahead of the caller. Returns nil once every page was started, a page failed or the stream
   /// was cancelled.
   func takeIndex() -> Int? {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    while true {
+    lock.withLock {
+      while !cancelled && !failed && nextToFetch < results.count
+        && nextToFetch >= nextToTake + lookAhead
+      {
+        lock.wait()
+      }
       if cancelled || failed || nextToFetch >= results.count { return nil }
-      if nextToFetch < nextToTake + lookAhead { break }
-      pthread_cond_wait(condition, mutex)
+      defer { nextToFetch += 1 }
+      return nextToFetch
     }
-    defer { nextToFetch += 1 }
-    return nextToFetch
   }
 
   func store(_ result: Result<JSONValue, APIError>, at index: Int) {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    if case .failure = result { failed = true }
-    results[index] = result
-    pthread_cond_broadcast(condition)
+    lock.withLock {
+      if case .failure = result { failed = true }
+      results[index] = result
+      lock.broadcast()
+    }
   }
 
   /// Removes and returns the response of the next page, waiting until it arrived. Returns nil
   /// after the last page, and after a failed page for the pages that no thread started.
   func takeResult() -> Result<JSONValue, APIError>? {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    guard nextToTake < results.count else { return nil }
-    while results[nextToTake] == nil {
-      // A thread took every page below `nextToFetch`, so each of those arrives.
-      if failed && nextToTake >= nextToFetch { return nil }
-      pthread_cond_wait(condition, mutex)
+    lock.withLock {
+      guard nextToTake < results.count else { return nil }
+      while results[nextToTake] == nil {
+        // A thread took every page below `nextToFetch`, so each of those arrives.
+        if failed && nextToTake >= nextToFetch { return nil }
+        lock.wait()
+      }
+      let result = results[nextToTake]
+      results[nextToTake] = nil
+      nextToTake += 1
+      lock.broadcast()
+      return result
     }
-    let result = results[nextToTake]
-    results[nextToTake] = nil
-    nextToTake += 1
-    pthread_cond_broadcast(condition)
-    return result
   }
 
   func threadFinished() {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    runningThreads -= 1
-    pthread_cond_broadcast(condition)
+    lock.withLock {
+      runningThreads -= 1
+      lock.broadcast()
+    }
   }
 
-  /// Stops the threads: none starts another page, and the responses held are dropped. With
+  /// Stops the threads: none starts another page, and the responses kept are dropped. With
   /// `waiting`, it returns only after every thread has returned.
   func cancel(waiting: Bool) {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    cancelled = true
-    results = results.map { _ in nil }
-    pthread_cond_broadcast(condition)
-    while waiting && runningThreads > 0 {
-      pthread_cond_wait(condition, mutex)
+    lock.withLock {
+      cancelled = true
+      results = results.map { _ in nil }
+      lock.broadcast()
+      while waiting && runningThreads > 0 { lock.wait() }
     }
   }
 }

@@ -112,58 +112,45 @@ private final class ParseWork: @unchecked Sendable {
   }
 }
 
-/// A bounded queue of batches between one producing and one consuming thread, on a pthread
-/// mutex and condition variable.
+/// A bounded queue of batches between one producing and one consuming thread.
 private final class BatchHandOff: @unchecked Sendable {
-  // Every stored property below `condition` is read and written with `mutex` held.
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-  private let condition: UnsafeMutablePointer<pthread_cond_t>
+  // Every stored property below `lock` is read and written inside `lock.withLock`.
+  private let lock = ConditionLock()
   private var batches: [XMLReadAhead.Batch] = []
   private var cancelled = false
   private let capacity: Int
 
   init(capacity: Int) {
     self.capacity = capacity
-    mutex = .allocate(capacity: 1)
-    condition = .allocate(capacity: 1)
-    pthread_mutex_init(mutex, nil)
-    pthread_cond_init(condition, nil)
-  }
-
-  deinit {
-    pthread_cond_destroy(condition)
-    pthread_mutex_destroy(mutex)
-    condition.deallocate()
-    mutex.deallocate()
   }
 
   /// Adds a batch, waiting while the queue is full; false when the consumer has gone.
   func put(_ batch: XMLReadAhead.Batch) -> Bool {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    while batches.count >= capacity && !cancelled { pthread_cond_wait(condition, mutex) }
-    if cancelled { return false }
-    batches.append(batch)
-    pthread_cond_broadcast(condition)
-    return true
+    lock.withLock {
+      while batches.count >= capacity && !cancelled { lock.wait() }
+      if cancelled { return false }
+      batches.append(batch)
+      lock.broadcast()
+      return true
+    }
   }
 
   /// Removes the oldest batch, waiting while the queue is empty.
   func take() -> XMLReadAhead.Batch {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    while batches.isEmpty { pthread_cond_wait(condition, mutex) }
-    let batch = batches.removeFirst()
-    pthread_cond_broadcast(condition)
-    return batch
+    lock.withLock {
+      while batches.isEmpty { lock.wait() }
+      let batch = batches.removeFirst()
+      lock.broadcast()
+      return batch
+    }
   }
 
   /// Tells the producer to stop; it returns from `put` at once.
   func cancel() {
-    pthread_mutex_lock(mutex)
-    cancelled = true
-    batches.removeAll()
-    pthread_cond_broadcast(condition)
-    pthread_mutex_unlock(mutex)
+    lock.withLock {
+      cancelled = true
+      batches.removeAll()
+      lock.broadcast()
+    }
   }
 }

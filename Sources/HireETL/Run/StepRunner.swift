@@ -217,28 +217,31 @@ final class StepRunner {
 
   /// Warns about each source field of an API read's `map` that no record had.
   private func reportUnseenSources(_ names: [String]) {
-    guard report.read > 0, let source = apiReader?.resource else { return }
+    guard let source = apiReader?.resource else { return }
     let records = report.read == 1 ? "the 1 record" : "the \(grouped(report.read)) records"
-    for name in names {
-      let note =
-        "field '\(name)' came in none of \(records) read; check the name against the API's "
+    warn(about: names, at: "step '\(step.name)'") { name in
+      "field '\(name)' came in none of \(records) read; check the name against the API's "
         + "fields of \(source)"
-      report.notes.append(note)
-      observer?.warning("step '\(step.name)': \(note)")
     }
   }
 
   /// Warns about each output field that was empty in every record read.
   private func reportEmptyFields(_ filled: [String: Bool]) {
-    let empty = filled.filter { !$0.value }.map(\.key).sorted()
-    guard !empty.isEmpty, report.read > 0 else { return }
     let records = report.read == 1 ? "the 1 record" : "all \(grouped(report.read)) records"
-    for name in empty {
-      let note =
-        "field '\(name)' is empty in \(records) read; check that the feed has the element it "
+    warn(about: filled.filter { !$0.value }.map(\.key).sorted(), at: input.displayPath) { name in
+      "field '\(name)' is empty in \(records) read; check that the feed has the element it "
         + "reads (each preset reads the elements the README lists)"
-      report.notes.append(note)
-      observer?.warning("\(input.displayPath): \(note)")
+    }
+  }
+
+  /// Adds the note about each field to the report and prints it as a warning after `place`,
+  /// once some record was read.
+  private func warn(about names: [String], at place: String, note: (String) -> String) {
+    guard report.read > 0 else { return }
+    for name in names {
+      let text = note(name)
+      report.notes.append(text)
+      observer?.warning("\(place): \(text)")
     }
   }
 
