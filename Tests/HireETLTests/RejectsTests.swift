@@ -22,6 +22,17 @@ private func jsonRecords(_ text: String) throws -> [SourceRecord] {
 
 private let emailProblem = RecordProblem(
   field: "email", rule: "format", message: "email is not a valid e-mail address")
+
+/// Writes each record with `emailProblem` to a rejects file named `fileName` and returns the
+/// file's text.
+private func rejectsText(_ records: [SourceRecord], fileName: String = "r.csv") throws -> String? {
+  let folder = TemporaryFolder()
+  let rejects = RejectsWriter(path: folder.path(fileName))
+  for record in records { try rejects.add(record, problems: [emailProblem]) }
+  try rejects.commit()
+  return folder.read(fileName)
+}
+
 private let openingProblem = RecordProblem(
   field: "opening", rule: "required", message: "opening is required but empty")
 
@@ -109,14 +120,9 @@ private let openingProblem = RecordProblem(
   }
 
   @Test func csvKindLaterJSONFields() throws {
-    let folder = TemporaryFolder()
     let records = try jsonRecords("{\"a\": \"1\"}\n{\"a\": \"2\", \"b\": \"3\"}\n")
-    let rejects = RejectsWriter(path: folder.path("r.csv"))
-    try rejects.add(records[0], problems: [emailProblem])
-    try rejects.add(records[1], problems: [emailProblem])
-    try rejects.commit()
     #expect(
-      folder.read("r.csv")
+      try rejectsText(records)
         == "a,_row,_errors,_extra,_record\n1,1,email is not a valid e-mail address,,\n"
         + "2,2,email is not a valid e-mail address,\"{\"\"b\"\":\"\"3\"\"}\",\n")
   }
@@ -141,15 +147,9 @@ private let openingProblem = RecordProblem(
   }
 
   @Test func csvKindKeepsUnparsedLineFirst() throws {
-    let folder = TemporaryFolder()
     let records = try jsonRecords("not json\n{\"a\": \"1\", \"b\": \"2\"}\nno\n")
-    let rejects = RejectsWriter(path: folder.path("r.csv"))
-    try rejects.add(records[0], problems: [emailProblem])
-    try rejects.add(records[1], problems: [emailProblem])
-    try rejects.add(records[2], problems: [emailProblem])
-    try rejects.commit()
     #expect(
-      folder.read("r.csv")
+      try rejectsText(records)
         == "_row,_errors,_extra,_record\n"
         + "1,email is not a valid e-mail address,,not json\n"
         + "2,email is not a valid e-mail address,\"{\"\"a\"\":\"\"1\"\",\"\"b\"\":\"\"2\"\"}\",\n"
@@ -157,28 +157,19 @@ private let openingProblem = RecordProblem(
   }
 
   @Test func csvKindFieldsNamedLikeAddedColumns() throws {
-    let folder = TemporaryFolder()
     let records = try jsonRecords(
       "{\"a\": \"1\", \"_row\": 7, \"_record\": \"x\"}\n{\"a\": \"2\", \"a\": \"3\"}\n")
-    let rejects = RejectsWriter(path: folder.path("r.csv"))
-    try rejects.add(records[0], problems: [emailProblem])
-    try rejects.add(records[1], problems: [emailProblem])
-    try rejects.commit()
     #expect(
-      folder.read("r.csv")
+      try rejectsText(records)
         == "a,_row,_errors,_extra,_record\n"
         + "1,1,email is not a valid e-mail address,\"{\"\"_row\"\":7,\"\"_record\"\":\"\"x\"\"}\",\n"
         + "2,2,email is not a valid e-mail address,\"{\"\"a\"\":\"\"3\"\"}\",\n")
   }
 
   @Test func csvKindKeepsExtraColumnOfCSVInput() throws {
-    let folder = TemporaryFolder()
     let records = try csvRecords("a,_row,_errors,_extra,_record\n1,4,old,\"{\"\"b\"\":2}\",\n")
-    let rejects = RejectsWriter(path: folder.path("again.csv"))
-    try rejects.add(records[0], problems: [emailProblem])
-    try rejects.commit()
     #expect(
-      folder.read("again.csv")
+      try rejectsText(records, fileName: "again.csv")
         == "a,_extra,_record,_row,_errors\n"
         + "1,\"{\"\"b\"\":2}\",,2,email is not a valid e-mail address\n")
   }
