@@ -79,7 +79,7 @@ private final class CandidateCreator: Sendable {
   var count: Int { created.withLock { $0.count } }
 }
 
-/// The scale checks: a sandbox seeded with 10,000 candidates and their related records,
+/// Checks at account size: a sandbox seeded with 10,000 candidates and their related records,
 /// exported whole by one job.
 @Suite(.serialized) struct APIExportScaleTests {
   @Test func everyIDOfEveryResourceComesOnce() throws {

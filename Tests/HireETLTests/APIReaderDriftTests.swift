@@ -36,7 +36,7 @@ final class ChangingListTransport: HTTPTransport {
 
   private let state: Mutex<List>
   private let links: Bool
-  /// The most records a page holds, whatever `limit` asks for.
+  /// The largest number of records on a page, whatever `limit` requests.
   private let largestPage: Int
   /// Whether the envelope has `count`.
   private let sendsCount: Bool
@@ -168,11 +168,12 @@ private func readIDs(_ reader: APIListReader) throws -> [Int] {
       #expect(try readIDs(listReader) == Array(1...95))
       #expect(transport.requests == 10)
       #expect(listReader.countChange == nil)
-      #expect(listReader.rereads == 0 && listReader.stepsBack == 0)
+      #expect(listReader.rereads == 0)
+      #expect(listReader.stepsBack == 0)
     }
   }
 
-  /// A server whose pages hold fewer records than `limit` asks for still gives every record.
+  /// A server whose pages have fewer records than the `limit` requested still gives every record.
   @Test func smallerServerPagesAreFollowed() throws {
     for links in [false, true] {
       for concurrency in [1, 4] {
@@ -227,8 +228,8 @@ private func readIDs(_ reader: APIListReader) throws -> [Int] {
     #expect(listReader.duplicates > 0)
   }
 
-  /// A list that loses a page of records before every request never settles; the reader stops
-  /// reading again after `maximumRereads` passes and says that records can be missing.
+  /// A list that loses a page of records before every request never settles. The reader stops
+  /// reading again after `maximumRereads` passes and warns that records can be missing.
   @Test func endlessDeletesLeaveTheReadUnsettled() throws {
     let transport = ChangingListTransport(records: 2000, order: .oldestFirst, links: false) {
       list in list.ids.removeFirst(min(10, list.ids.count))

@@ -47,9 +47,9 @@ import Testing
   }
 }
 
-/// The sample jobs, run on one copy of `Samples/` in the order and as often as the command list
-/// of `Samples/README.md` gives, leave exactly the files of `expected/` in `out/` and
-/// `rejects/`. So no job replaces or removes a file that another job wrote.
+/// Checks that the sample jobs, run on one copy of `Samples/` in the order and as often as the
+/// command list of `Samples/README.md` gives, leave exactly the files of `expected/` in `out/`
+/// and `rejects/`, so that no job replaces or removes a file that another job wrote.
 @Suite struct SamplesFolderTests {
   /// Returns the jobs of the README's command list, with 2 runs where its comment reads `twice`.
   static func readmeCommands() throws -> [(job: String, runs: Int)] {

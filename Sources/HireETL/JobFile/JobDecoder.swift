@@ -159,8 +159,8 @@ public enum JobDecoder {
       return nil
     }
     var settings = APISettings(baseURL: baseURL)
-    // A key entry that could not be read (an unset variable, say) has its error already, so it
-    // stands in as an empty value rather than also reporting the key as missing.
+    // A key entry that could not be read (an unset variable, say) already has its error, so it
+    // becomes an empty value, and the key is not also reported as missing.
     if let node = entries["api_key"]?.value {
       settings.apiKey = reader.string(node, "api_key") ?? ""
     }

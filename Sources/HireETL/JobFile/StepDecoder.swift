@@ -67,9 +67,9 @@ struct StepDecoder {
       output: output, rejectsPath: rejects)
   }
 
-  /// Fails on field names that the API cannot know: an output field that the input schema of
-  /// the resource written lacks, which the API would refuse or drop, and a source field of an
-  /// API read that is a near miss of one of the resource's fields.
+  /// Fails on field names that the API cannot know. For an API write, that is an output field
+  /// that the resource's input schema lacks, which the API would reject or drop. For an API
+  /// read, it is a source field that is a near miss of one of the resource's fields.
   private func checkFieldNames(
     _ map: [FieldMapping], step: String, input: Step.Input, output: Step.Output
   ) {

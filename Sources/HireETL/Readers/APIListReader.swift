@@ -187,7 +187,7 @@ final class APIListReader: RecordReader {
       passCount = count
       lowestCount = count
       firstChangedOffset = nil
-      // A server that returns fewer records than `limit` asks for has smaller pages.
+      // A server that returns fewer records than the `limit` requested has smaller pages.
       pageStep = min(pageSize, results.count)
       streamOffsets = Array(stride(from: pageStep, to: count, by: pageStep))
       streamPosition = 0
@@ -217,7 +217,7 @@ final class APIListReader: RecordReader {
       nextQuery = nil
     case nil:
       // Endpoints without `next`: step the offset until it reaches `count`, by the records the
-      // page held, in case the server returns fewer than `limit` asks for.
+      // page held, in case the server returns fewer than the `limit` requested.
       // Without `count` either, the first empty page ends the list.
       let nextOffset = offset + results.count
       let done = results.isEmpty || count.map { nextOffset >= $0 } ?? false

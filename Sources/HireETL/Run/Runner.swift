@@ -73,7 +73,7 @@ public enum Runner {
   }
 
   /// Stops the run (exit status 2) before anything is read when a `since: last_run` step would
-  /// replace a file that exists. That file holds the changes of an earlier run, which the
+  /// replace a file that exists. That file contains the changes of an earlier run, which the
   /// watermark has already moved past, so replacing it would lose them for good.
   private static func checkIncrementalOutputs(of steps: [Step], run: RunIdentity) throws(RunAbort) {
     if let problem = incrementalOutputProblems(of: steps, run: run).first {
@@ -89,8 +89,8 @@ public enum Runner {
         case .file(let output) = step.output, output.pathTemplate != "-",
         FileSystem.exists(PathTemplate.expand(output.pathTemplate, step: step.name, run: run))
       else { return nil }
-      let shown = PathTemplate.expand(output.displayPath, step: step.name, run: run)
-      return "step '\(step.name)': \(shown) already exists, and this step writes only the "
+      let displayPath = PathTemplate.expand(output.displayPath, step: step.name, run: run)
+      return "step '\(step.name)': \(displayPath) already exists, and this step writes only the "
         + "records changed since the last run, so replacing the file would lose the ones it "
         + "holds; put {run} in the path, or move the file away once it is loaded"
     }

@@ -152,7 +152,7 @@ final class StepRunner {
     var filled: [String: Bool]? = input.format == .xml ? [:] : nil
     defer { if let filled { reportEmptyFields(filled) } }
     // Source fields of an API read's `map` that no record has yet, so that a name the API does
-    // not send is reported even when it is no near miss of a field `check` knows.
+    // not send is reported even when `check` found no near match for it.
     var unseenSources: [String] =
       apiReader == nil
       ? []
@@ -206,7 +206,7 @@ final class StepRunner {
         try reject(record, problems: problems, into: rejects)
       }
     }
-    // A signal during the last records still discards the files, as the exit status says.
+    // A signal during the last records still discards the files, as exit status 130 promises.
     if Interruption.requested { throw .interrupted }
   }
 
@@ -369,7 +369,7 @@ final class StepRunner {
     }
     guard now - last >= 0.2 else { return last }
     // The bytes parsed, not the bytes read ahead: a small file is read whole at once, so its
-    // share read says nothing while a step that writes to the API goes through its records.
+    // share read shows nothing while a step that writes to the API goes through its records.
     let done = statistics.bytesParsed > 0 ? statistics.bytesParsed : statistics.bytesRead
     observer?.progress(
       StepProgress(

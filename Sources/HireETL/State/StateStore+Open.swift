@@ -27,7 +27,7 @@ extension StateStore {
   }
 
   /// Creates the file with mode 0600, or takes the group's and others' permissions off an
-  /// existing one, because its crosswalk holds source keys such as e-mail addresses. SQLite
+  /// existing one, because its crosswalk contains source keys such as e-mail addresses. SQLite
   /// gives its write-ahead log the same permissions. A failure here is left for the open to
   /// report.
   private static func keepPrivate(_ path: String) {
